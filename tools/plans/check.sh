@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# In-guest test plan of `make check`, sourced by scripts/guest/guest.sh.
+# It may use: step NAME CMD..., kunit MODULE SUITE..., $M (our modules),
+# $VPMC_KERNEL (debug|stock) and $VPMC_ARCH (x86_64|arm64).
+
+# Bad parameters are refused with EINVAL and leave nothing behind.
+step load-unknown-backend modload -e EINVAL "$M/vpmc.ko" backend=nonesuch
+step load-bad-width modload -e EINVAL "$M/vpmc.ko" sim_width=8
+step load-too-many-fixed modload -e EINVAL "$M/vpmc.ko" sim_fixed=4
+step load-no-counters modload -e EINVAL "$M/vpmc.ko" sim_gp=0 sim_fixed=0
+step nothing-left-behind test ! -e /sys/kernel/vpmc
+
+# The PMU description in sysfs is the one asked for, in two shapes.
+step load-sim-4-3-48 modload "$M/vpmc.ko" backend=sim sim_gp=4 sim_fixed=3 sim_width=48
+step sysfs-sim-4-3-48 pmu_desc sim 4 3 48
+[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu
+step unload-sim-4-3-48 modload -r vpmc
+
+step load-sim-2-0-32 modload "$M/vpmc.ko" sim_gp=2 sim_fixed=0 sim_width=32
+step sysfs-sim-2-0-32 pmu_desc sim 2 0 32
+[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu
+step unload-sim-2-0-32 modload -r vpmc
+step unload-twice modload -e ENOENT -r vpmc
