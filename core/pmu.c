@@ -127,12 +127,10 @@ const char *vpmc_backend_name(void)
 EXPORT_SYMBOL_GPL(vpmc_backend_name);
 
 /**
- * vpmc_num_counters() - physical counters on each CPU
- *
- * Every CPU has the same counters; fixed counters are included.
+ * vpmc_num_counters() - physical counters on each CPU, fixed ones included
  *
  * Context: any.
- * Return: the number of counters, at least 1.
+ * Return: the number of counters, at least 1; every CPU has the same.
  */
 unsigned int vpmc_num_counters(void)
 {

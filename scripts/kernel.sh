@@ -5,8 +5,8 @@
 #   kernel.sh stock x86_64|arm64   Debian's linux-image + linux-headers packages
 # KDIR builds external modules, IMAGE boots, MODDIR is the kernel's /lib/modules/<ver>
 # ("-" for debug kernels, whose guest needs no module of their own).
-# Debug builds are cached in $VPMC_CACHE, keyed by the fragments, this script and the
-# source version, so a warm run costs nothing.
+# Debug builds are cached in $VPMC_CACHE, keyed by the fragments, the build recipe
+# and the source version, so a warm run costs nothing; stale builds are removed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +37,9 @@ build_debug() {
 	local src frags key out image target cc missing
 	src=$(with_lock source source_tree)
 	frags=("$VPMC_TOP/scripts/kconfig/debug.config" "$VPMC_TOP/scripts/kconfig/debug-$arch.config")
-	key=$( (cat "${frags[@]}" "$0"; src_version; echo "$arch") | sha256sum | cut -c1-12)
+	# The key: what is built (fragments, source, arch) and how (this function).
+	key=$( (cat "${frags[@]}"; declare -f build_debug; src_version; echo "$arch") |
+		sha256sum | cut -c1-12)
 	out=$VPMC_CACHE/kernel/debug-$arch-$key
 	case "$arch" in
 	x86_64) target=bzImage; image=$out/arch/x86/boot/bzImage ;;
@@ -62,6 +64,8 @@ build_debug() {
 			"$target" modules >"$out/build.log" 2>&1 ||
 			{ tail -n 40 "$out/build.log" >&2; die "debug kernel build failed ($out/build.log)"; }
 		touch "$out/.vpmc-built"
+		find "$VPMC_CACHE/kernel" -maxdepth 1 -name "debug-$arch-*" ! -path "$out" \
+			-exec rm -rf {} +
 	fi
 	echo "$out $image -"
 }

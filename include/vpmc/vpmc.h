@@ -38,6 +38,14 @@ struct vpmc_counter_info {
 
 /**
  * enum vpmc_generic_event - events with a common meaning on every PMU
+ * @VPMC_EVENT_CYCLES: core clock cycles
+ * @VPMC_EVENT_INSTRUCTIONS: retired instructions
+ * @VPMC_EVENT_REF_CYCLES: reference cycles, unaffected by frequency scaling
+ * @VPMC_EVENT_CACHE_REFERENCES: last-level cache references
+ * @VPMC_EVENT_CACHE_MISSES: last-level cache misses
+ * @VPMC_EVENT_BRANCHES: retired branch instructions
+ * @VPMC_EVENT_BRANCH_MISSES: mispredicted branches
+ * @VPMC_EVENT_MAX: number of generic events
  *
  * vpmc_generic_event() maps them to the backend's raw encoding where the
  * backend has one.

@@ -4,69 +4,73 @@
  *
  *   vpmc info     the PMU vpmc drives: backend, counters, generic events
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SYSFS "/sys/kernel/vpmc"
+#include "vpmc-util.h"
 
-static int read_attr(const char *path, char *buf, size_t size)
+static const char *const generic_events[] = {
+	"cycles", "instructions", "ref-cycles", "cache-references",
+	"cache-misses", "branches", "branch-misses",
+};
+
+/* The generic event whose encoding is @config, or NULL. */
+static const char *generic_name(const char *config)
 {
-	FILE *f = fopen(path, "r");
-	int ok;
+	char path[256], buf[64];
 
-	if (!f)
-		return -1;
-	ok = fgets(buf, size, f) != NULL;
-	fclose(f);
-	if (!ok)
-		return -1;
-	buf[strcspn(buf, "\n")] = 0;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(generic_events); i++) {
+		snprintf(path, sizeof(path), VPMC_SYSFS "/events/%s",
+			 generic_events[i]);
+		if (!read_attr(path, buf, sizeof(buf)) && !strcmp(buf, config))
+			return generic_events[i];
+	}
+	return NULL;
 }
 
 static int info(void)
 {
-	char version[64], backend[64], format[128], buf[128], path[512];
-	struct dirent *de;
-	DIR *dir;
+	char version[64], backend[64], format[128], buf[128], path[256];
 	int n, i;
 
-	if (read_attr(SYSFS "/version", version, sizeof(version)) ||
-	    read_attr(SYSFS "/backend", backend, sizeof(backend)) ||
-	    read_attr(SYSFS "/format", format, sizeof(format)) ||
-	    read_attr(SYSFS "/num_counters", buf, sizeof(buf))) {
-		fprintf(stderr, "vpmc: %s not readable: is vpmc.ko loaded?\n", SYSFS);
+	if (read_attr(VPMC_SYSFS "/version", version, sizeof(version)) ||
+	    read_attr(VPMC_SYSFS "/backend", backend, sizeof(backend)) ||
+	    read_attr(VPMC_SYSFS "/format", format, sizeof(format)) ||
+	    read_attr(VPMC_SYSFS "/num_counters", buf, sizeof(buf))) {
+		fprintf(stderr, "vpmc: %s not readable: is vpmc.ko loaded?\n",
+			VPMC_SYSFS);
 		return 1;
 	}
 	n = atoi(buf);
 	printf("vpmc %s: backend %s, %d counters per CPU, raw events %s\n",
 	       version, backend, n, format);
-	printf("  %-8s %-8s %-6s %s\n", "counter", "kind", "width", "event");
+	printf("  %-8s %-8s %-6s %s\n", "counter", "kind", "width", "counts");
 	for (i = 0; i < n; i++) {
-		char kind[32] = "?", width[32] = "?", event[64] = "";
+		char kind[32] = "?", width[32] = "?", event[64];
+		const char *name;
 
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/kind", i);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/kind", i);
 		read_attr(path, kind, sizeof(kind));
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/width", i);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/width", i);
 		read_attr(path, width, sizeof(width));
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/fixed_event", i);
-		if (read_attr(path, event, sizeof(event)))
-			strcpy(event, "any allowed");
-		printf("  %-8d %-8s %-6s %s\n", i, kind, width, event);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/fixed_event", i);
+		if (read_attr(path, event, sizeof(event))) {
+			printf("  %-8d %-8s %-6s %s\n", i, kind, width,
+			       "any event its constraints allow");
+			continue;
+		}
+		name = generic_name(event);
+		printf("  %-8d %-8s %-6s %s%s%s%s\n", i, kind, width, event,
+		       name ? " (" : "", name ? name : "", name ? ")" : "");
 	}
 	printf("  generic events:");
-	dir = opendir(SYSFS "/events");
-	while (dir && (de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), SYSFS "/events/%s", de->d_name);
+	for (size_t e = 0; e < ARRAY_SIZE(generic_events); e++) {
+		snprintf(path, sizeof(path), VPMC_SYSFS "/events/%s",
+			 generic_events[e]);
 		if (!read_attr(path, buf, sizeof(buf)))
-			printf(" %s(%s)", de->d_name, buf);
+			printf(" %s=%s", generic_events[e], buf + strlen("config="));
 	}
-	if (dir)
-		closedir(dir);
 	printf("\n");
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "vpmc-util.h"
+
 static const struct {
 	const char *name;
 	int value;
@@ -29,7 +31,7 @@ static const struct {
 
 static const char *errno_name(int e)
 {
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (errnos[i].value == e)
 			return errnos[i].name;
 	return "E?";
@@ -37,7 +39,7 @@ static const char *errno_name(int e)
 
 static int errno_value(const char *name)
 {
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (!strcmp(errnos[i].name, name))
 			return errnos[i].value;
 	fprintf(stderr, "modload: unknown errno name %s\n", name);

@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SYSFS "/sys/kernel/vpmc"
+#include "vpmc-util.h"
+
 
 static int failures;
 
@@ -28,28 +29,12 @@ static void fail(const char *fmt, const char *a, const char *b)
 	failures++;
 }
 
-/* Read a one-line sysfs file into buf without its newline; NULL if absent. */
-static char *read_attr(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return NULL;
-	if (!fgets(buf, size, f)) {
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	return buf;
-}
-
 static void expect_attr(const char *path, const char *want)
 {
 	char buf[256];
 	struct stat st;
 
-	if (!read_attr(path, buf, sizeof(buf))) {
+	if (read_attr(path, buf, sizeof(buf))) {
 		fail("%s: cannot read%s", path, "");
 		return;
 	}
@@ -57,7 +42,7 @@ static void expect_attr(const char *path, const char *want)
 		fail("%s: got '%s'", path, buf);
 	if (stat(path, &st) || (st.st_mode & 0222))
 		fail("%s: not read-only%s", path, "");
-	printf("  %-44s %s\n", path + strlen(SYSFS) + 1, buf);
+	printf("  %-44s %s\n", path + strlen(VPMC_SYSFS) + 1, buf);
 }
 
 static void expect_config(const char *path)
@@ -66,7 +51,7 @@ static void expect_config(const char *path)
 	unsigned long long v;
 	char end;
 
-	if (!read_attr(path, buf, sizeof(buf)) ||
+	if (read_attr(path, buf, sizeof(buf)) ||
 	    sscanf(buf, "config=%llx%c", &v, &end) != 1)
 		fail("%s: not config=0x...: '%s'", path, buf);
 }
@@ -87,27 +72,27 @@ int main(int argc, char **argv)
 	gp = atoi(argv[2]);
 	fixed = atoi(argv[3]);
 
-	expect_attr(SYSFS "/backend", argv[1]);
-	expect_attr(SYSFS "/version", NULL);
-	expect_attr(SYSFS "/format", NULL);
+	expect_attr(VPMC_SYSFS "/backend", argv[1]);
+	expect_attr(VPMC_SYSFS "/version", NULL);
+	expect_attr(VPMC_SYSFS "/format", NULL);
 	snprintf(want, sizeof(want), "%d", gp + fixed);
-	expect_attr(SYSFS "/num_counters", want);
+	expect_attr(VPMC_SYSFS "/num_counters", want);
 	for (i = 0; i < gp + fixed; i++) {
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/kind", i);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/kind", i);
 		expect_attr(path, i < gp ? "general" : "fixed");
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/width", i);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/width", i);
 		expect_attr(path, argv[4]);
-		snprintf(path, sizeof(path), SYSFS "/counters/%d/fixed_event", i);
+		snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d/fixed_event", i);
 		if (i < gp && access(path, F_OK) == 0)
 			fail("%s: exists on a general counter%s", path, "");
 		if (i >= gp)
 			expect_config(path);
 	}
-	snprintf(path, sizeof(path), SYSFS "/counters/%d", gp + fixed);
+	snprintf(path, sizeof(path), VPMC_SYSFS "/counters/%d", gp + fixed);
 	if (access(path, F_OK) == 0)
 		fail("%s: one counter too many%s", path, "");
-	for (i = 0; i < (int)(sizeof(generic) / sizeof(generic[0])); i++) {
-		snprintf(path, sizeof(path), SYSFS "/events/%s", generic[i]);
+	for (i = 0; i < (int)ARRAY_SIZE(generic); i++) {
+		snprintf(path, sizeof(path), VPMC_SYSFS "/events/%s", generic[i]);
 		if (access(path, F_OK) == 0)
 			expect_config(path);
 	}
