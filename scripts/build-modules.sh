@@ -14,7 +14,7 @@ out=$VPMC_BUILD/modules/$kind-$arch
 mkdir -p "$out"
 # Mirror the kernel-side sources; make rebuilds only what changed.
 (cd "$VPMC_TOP" && git ls-files -co --exclude-standard -- Kbuild core vpmc arch include \
-	kunit consumers 2>/dev/null || find Kbuild core vpmc arch include kunit consumers -type f) |
+	kunit consumers) |
 	while IFS= read -r f; do
 		[ -f "$VPMC_TOP/$f" ] || continue
 		mkdir -p "$out/src/$(dirname "$f")"
