@@ -79,30 +79,9 @@ static ssize_t event_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "config=%#llx\n", config);
 }
 
-#define VPMC_EVENT_ATTR(_var, _name, _event)				\
-	static struct vpmc_event_attr _var = {				\
-		.attr = __ATTR(_name, 0444, event_show, NULL),		\
-		.event = _event,					\
-	}
-
-VPMC_EVENT_ATTR(ev_cycles, cycles, VPMC_EVENT_CYCLES);
-VPMC_EVENT_ATTR(ev_instructions, instructions, VPMC_EVENT_INSTRUCTIONS);
-VPMC_EVENT_ATTR(ev_ref_cycles, ref-cycles, VPMC_EVENT_REF_CYCLES);
-VPMC_EVENT_ATTR(ev_cache_refs, cache-references, VPMC_EVENT_CACHE_REFERENCES);
-VPMC_EVENT_ATTR(ev_cache_misses, cache-misses, VPMC_EVENT_CACHE_MISSES);
-VPMC_EVENT_ATTR(ev_branches, branches, VPMC_EVENT_BRANCHES);
-VPMC_EVENT_ATTR(ev_branch_misses, branch-misses, VPMC_EVENT_BRANCH_MISSES);
-
-static struct attribute *vpmc_event_attrs[] = {
-	&ev_cycles.attr.attr,
-	&ev_instructions.attr.attr,
-	&ev_ref_cycles.attr.attr,
-	&ev_cache_refs.attr.attr,
-	&ev_cache_misses.attr.attr,
-	&ev_branches.attr.attr,
-	&ev_branch_misses.attr.attr,
-	NULL
-};
+/* Filled from core/'s table of generic event names by vpmc_sysfs_init(). */
+static struct vpmc_event_attr vpmc_event_attrs[VPMC_EVENT_MAX];
+static struct attribute *vpmc_event_attr_ptrs[VPMC_EVENT_MAX + 1];
 
 static umode_t vpmc_event_visible(struct kobject *kobj, struct attribute *attr,
 				  int n)
@@ -116,7 +95,7 @@ static umode_t vpmc_event_visible(struct kobject *kobj, struct attribute *attr,
 
 static const struct attribute_group vpmc_event_group = {
 	.name = "events",
-	.attrs = vpmc_event_attrs,
+	.attrs = vpmc_event_attr_ptrs,
 	.is_visible = vpmc_event_visible,
 };
 
@@ -259,7 +238,19 @@ static int vpmc_sysfs_add_counters(void)
  */
 int vpmc_sysfs_init(void)
 {
+	unsigned int i;
 	int ret;
+
+	for (i = 0; i < VPMC_EVENT_MAX; i++) {
+		struct vpmc_event_attr *ea = &vpmc_event_attrs[i];
+
+		sysfs_attr_init(&ea->attr.attr);
+		ea->attr.attr.name = vpmc_generic_event_name(i);
+		ea->attr.attr.mode = 0444;
+		ea->attr.show = event_show;
+		ea->event = i;
+		vpmc_event_attr_ptrs[i] = &ea->attr.attr;
+	}
 
 	vpmc_kobj = kobject_create_and_add("vpmc", kernel_kobj);
 	if (!vpmc_kobj)

@@ -18,7 +18,6 @@
 
 #include "vpmc-util.h"
 
-
 static int failures;
 
 static void fail(const char *fmt, const char *a, const char *b)
