@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The backends built into vpmc.ko. Only the module glue includes this;
- * core/ knows backends solely through struct vpmc_backend_ops.
+ * The backends built into vpmc.ko. Only the module glue and the backends
+ * include this; core/ knows backends solely through struct vpmc_backend_ops.
  */
 #ifndef _VPMC_ARCH_BACKENDS_H
 #define _VPMC_ARCH_BACKENDS_H
 
 #include "core/backend.h"
 
-extern const struct vpmc_backend_ops vpmc_sim_ops;
+/* Each creates the default PMU instance from its module parameters. */
+struct vpmc_pmu *vpmc_sim_create_default(void);
+int vpmc_sim_destroy(struct vpmc_pmu *pmu);
 
 #endif /* _VPMC_ARCH_BACKENDS_H */

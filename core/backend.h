@@ -2,14 +2,19 @@
 /*
  * The contract between core/ and the hardware backends in arch/.
  *
- * A backend fills a PMU description and answers which counters may count an
- * event; core/ does the rest. core/ includes this header and never an arch/
- * one; each backend exports one static const struct vpmc_backend_ops.
+ * A backend describes its PMU and drives counters one at a time; core/ does
+ * the arithmetic (64-bit extension, overflow scheduling) and the arbitration.
+ * core/ includes this header and never an arch/ one; each backend exports
+ * one static const struct vpmc_backend_ops.
  */
 #ifndef _VPMC_CORE_BACKEND_H
 #define _VPMC_CORE_BACKEND_H
 
+#include <linux/smp.h>
+
 #include <vpmc/vpmc.h>
+
+struct vpmc_pmu;
 
 /**
  * struct vpmc_pmu_desc - what a backend tells core/ about its PMU
@@ -30,17 +35,41 @@ struct vpmc_pmu_desc {
 /**
  * struct vpmc_backend_ops - one hardware backend
  * @name: what the backend= parameter and sysfs call it
- * @probe: check the hardware, claim it and fill @desc; 0 or -errno
- * @remove: release what @probe claimed
+ * @probe: check the hardware, claim it and fill @desc; 0 or -errno.
+ *	@pmu is the instance to pass to vpmc_pmu_overflow(). Process context.
+ * @remove: release what @probe claimed. Process context.
  * @event_constraint: set in @mask the general counters that may count the
  *	raw event @config; -ENOENT if the backend does not know the event,
  *	-EINVAL if @config is malformed. Fixed counters are core/'s business.
+ *	Any context.
+ * @enable: start counter @idx of this CPU counting @config, from whatever
+ *	value it holds
+ * @disable: stop counter @idx of this CPU
+ * @read: the raw value of counter @idx of this CPU (the low "width" bits
+ *	are significant). Must be NMI-safe.
+ * @set_period: arrange for counter @idx of this CPU to call
+ *	vpmc_pmu_overflow() after @distance more events (1 <= @distance <=
+ *	half the counter's range), e.g. by writing -@distance
+ *
+ * @enable, @disable, @read and @set_period run on @cpu (the current CPU)
+ * with interrupts disabled and the CPU's arbiter lock held; @priv is the
+ * pointer given to vpmc_pmu_create().
  */
 struct vpmc_backend_ops {
 	const char *name;
-	int (*probe)(struct vpmc_pmu_desc *desc);
-	void (*remove)(void);
-	int (*event_constraint)(u64 config, unsigned long *mask);
+	int (*probe)(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc);
+	void (*remove)(void *priv);
+	int (*event_constraint)(void *priv, u64 config, unsigned long *mask);
+	void (*enable)(void *priv, int cpu, unsigned int idx, u64 config);
+	void (*disable)(void *priv, int cpu, unsigned int idx);
+	u64 (*read)(void *priv, int cpu, unsigned int idx);
+	void (*set_period)(void *priv, int cpu, unsigned int idx, u64 distance);
 };
+
+struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv);
+int vpmc_pmu_destroy(struct vpmc_pmu *pmu);
+void *vpmc_pmu_priv(struct vpmc_pmu *pmu);
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx);
+int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info);
 
 #endif /* _VPMC_CORE_BACKEND_H */

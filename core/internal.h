@@ -1,15 +1,111 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Private interface of core/, for the rest of vpmc.ko (vpmc/, the module
- * glue). Consumers never see it.
+ * glue) and, through the VPMC_INTERNAL symbol namespace, for KUnit and
+ * backends. Consumers never see it.
  */
 #ifndef _VPMC_CORE_INTERNAL_H
 #define _VPMC_CORE_INTERNAL_H
 
+#include <linux/list.h>
+#include <linux/seq_file.h>
+#include <linux/timerqueue.h>
+
+#include <vpmc/internal.h>
+
 #include "backend.h"
 
-int vpmc_core_init(const struct vpmc_backend_ops *ops);
-void vpmc_core_exit(void);
-const struct vpmc_pmu_desc *vpmc_core_desc(void);
+/**
+ * enum vpmc_user_state - where a user stands in its CPU's arbiter
+ * @VPMC_USER_DETACHED: not attached (before attach, after detach)
+ * @VPMC_USER_ACTIVE: holds a physical counter, alone or shared
+ * @VPMC_USER_WAITING: preempted; reinstated when a counter can be had
+ */
+enum vpmc_user_state {
+	VPMC_USER_DETACHED,
+	VPMC_USER_ACTIVE,
+	VPMC_USER_WAITING,
+};
+
+/**
+ * struct vpmc_user - one claimant of a physical counter on one CPU
+ * @pmu: the PMU instance
+ * @cpu: the CPU whose counters it claims
+ * @id: a number for debugfs and logs
+ * @config: raw event
+ * @prio: priority, VPMC_PRIO_MIN..VPMC_PRIO_MAX
+ * @flags: VPMC_F_*
+ * @allowed: bitmap of the counters that may count @config
+ * @overflow: called with the count at each threshold, or NULL
+ * @preempted: called when the user loses or regains its counter, or NULL
+ * @state: see enum vpmc_user_state
+ * @started: counting was requested (vpmc_core_start())
+ * @idx: the counter held, while ACTIVE
+ * @node: in the counter's user list (ACTIVE) or the CPU's waiting list
+ * @notify: in the list of callbacks an operation owes
+ * @notify_running: running state when @notify was queued
+ * @period: overflow period, 0 for none
+ * @saved: count accumulated while not counting on a counter
+ * @base: the counter's 64-bit count when this user last began counting
+ * @next: the count at which @overflow fires next
+ * @tq: the threshold in the counter's timer queue (expires = the counter's
+ *	count at which @next is reached), armed while ACTIVE, started and
+ *	with a period
+ * @time_enabled: ns started
+ * @time_running: ns started and ACTIVE
+ * @tstamp: when the times were last brought up to date
+ *
+ * Fields up to @preempted are set before vpmc_core_attach() and are then
+ * constant. The rest belongs to the arbiter and is guarded by the lock of
+ * @cpu's arbiter (core/arbiter.c).
+ */
+struct vpmc_user {
+	struct vpmc_pmu *pmu;
+	int cpu;
+	unsigned int id;
+	u64 config;
+	int prio;
+	unsigned int flags;
+	unsigned long allowed;
+	void (*overflow)(struct vpmc_user *user, u64 count);
+	void (*preempted)(struct vpmc_user *user, bool running);
+
+	enum vpmc_user_state state;
+	bool started;
+	unsigned int idx;
+	struct list_head node;
+	struct list_head notify;
+	bool notify_running;
+	u64 period;
+	u64 saved;
+	u64 base;
+	u64 next;
+	struct timerqueue_node tq;
+	u64 time_enabled;
+	u64 time_running;
+	u64 tstamp;
+};
+
+/* === core/pmu.c: PMU instances and their description === */
+
+extern struct vpmc_pmu *vpmc_default_pmu;
+
+const struct vpmc_pmu_desc *vpmc_pmu_desc(struct vpmc_pmu *pmu);
+const char *vpmc_pmu_name(struct vpmc_pmu *pmu);
+int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config,
+			    unsigned long *mask);
+void vpmc_pmu_show(struct vpmc_pmu *pmu, struct seq_file *m);
+
+/* === core/arbiter.c: one user at a time === */
+
+int vpmc_core_attach(struct vpmc_user *user);
+void vpmc_core_detach(struct vpmc_user *user);
+int vpmc_core_start(struct vpmc_user *user);
+int vpmc_core_stop(struct vpmc_user *user);
+int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value);
+int vpmc_core_read_local(struct vpmc_user *user, u64 *count);
+int vpmc_core_write(struct vpmc_user *user, u64 count);
+int vpmc_core_set_period(struct vpmc_user *user, u64 period);
+int vpmc_core_counter(struct vpmc_user *user);
 
 #endif /* _VPMC_CORE_INTERNAL_H */

@@ -1,29 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The PMU as core/ sees it: which backend drives it and what it looks like.
+ * PMU instances: a backend, what it described, and one arbiter per CPU.
  *
- * The description is written once, by vpmc_core_init() during module init,
- * before any symbol of vpmc.ko can be used by another module, and cleared by
- * vpmc_core_exit() after the last user is gone (module refcounts guarantee
- * both). In between it is read-only, so readers take no lock.
+ * vpmc.ko creates the default instance at load, from the backend= module
+ * parameter; the public discovery API describes it. KUnit creates private
+ * instances on simulated PMUs through the VPMC_INTERNAL namespace.
+ *
+ * An instance's description is written at creation and then read-only, so
+ * readers take no lock. vpmc_default_pmu is set during module init, before
+ * any other module can resolve a vpmc symbol, and cleared at exit, after
+ * the last user module is gone.
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 
 #include <linux/bits.h>
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/overflow.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
-#include "internal.h"
+#include "arbiter.h"
 
 /* Narrower counters overflow too often to extend in software. */
 #define VPMC_MIN_WIDTH	16
 
-static const struct vpmc_backend_ops *vpmc_ops;
-static struct vpmc_pmu_desc vpmc_desc;
+struct vpmc_pmu *vpmc_default_pmu;
 
 static const char *const vpmc_generic_names[VPMC_EVENT_MAX] = {
 	[VPMC_EVENT_CYCLES]		= "cycles",
@@ -65,54 +71,201 @@ static int vpmc_desc_check(const struct vpmc_backend_ops *ops,
 	return 0;
 }
 
-/**
- * vpmc_core_init() - probe a backend and make its PMU the one vpmc serves
- * @ops: the backend
- *
- * Context: module init, process context, may sleep.
- * Return: 0, -EINVAL if the backend describes an impossible PMU, or the
- * backend's own probe error (-ENODEV: no such hardware; -EBUSY: in use).
- */
-int vpmc_core_init(const struct vpmc_backend_ops *ops)
+static void vpmc_pmu_free(struct vpmc_pmu *pmu)
 {
-	struct vpmc_pmu_desc desc = {};
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		kfree(pmu->cpus[cpu]);
+	kfree(pmu);
+}
+
+/**
+ * vpmc_pmu_create() - probe a backend and build its arbiters
+ * @ops: the backend
+ * @priv: the backend's instance, passed back to every op
+ *
+ * Context: process context, may sleep.
+ * Return: the instance; ERR_PTR(-ENOMEM), ERR_PTR(-EINVAL) if the backend
+ * describes an impossible PMU, or the backend's probe error (-ENODEV: no
+ * such hardware; -EBUSY: in use; -EINVAL: bad parameters).
+ */
+struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
+{
+	struct vpmc_pmu *pmu;
+	unsigned int i, n;
+	int cpu, ret;
+
+	pmu = kzalloc(struct_size(pmu, cpus, nr_cpu_ids), GFP_KERNEL);
+	if (!pmu)
+		return ERR_PTR(-ENOMEM);
+	pmu->ops = ops;
+	pmu->priv = priv;
+	atomic_set(&pmu->nr_users, 0);
+	ret = ops->probe(pmu, priv, &pmu->desc);
+	if (ret)
+		goto err_free;
+	ret = vpmc_desc_check(ops, &pmu->desc);
+	if (ret)
+		goto err_remove;
+
+	n = pmu->desc.num_counters;
+	for_each_possible_cpu(cpu) {
+		struct vpmc_cpu *vc;
+
+		vc = kzalloc_node(struct_size(vc, ctr, n), GFP_KERNEL,
+				  cpu_to_node(cpu));
+		if (!vc) {
+			ret = -ENOMEM;
+			goto err_remove;
+		}
+		raw_spin_lock_init(&vc->lock);
+		seqcount_raw_spinlock_init(&vc->seq, &vc->lock);
+		vc->cpu = cpu;
+		INIT_LIST_HEAD(&vc->waiting);
+		for (i = 0; i < n; i++) {
+			INIT_LIST_HEAD(&vc->ctr[i].users);
+			timerqueue_init_head(&vc->ctr[i].tq);
+			vc->ctr[i].mask = GENMASK_ULL(pmu->desc.counters[i].width - 1, 0);
+		}
+		pmu->cpus[cpu] = vc;
+	}
+	return pmu;
+
+err_remove:
+	ops->remove(priv);
+err_free:
+	vpmc_pmu_free(pmu);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_create, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_destroy() - release an idle instance and its backend
+ * @pmu: the instance
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EBUSY (nothing done) while virtual PMCs are attached.
+ */
+int vpmc_pmu_destroy(struct vpmc_pmu *pmu)
+{
+	if (atomic_read(&pmu->nr_users))
+		return -EBUSY;
+	pmu->ops->remove(pmu->priv);
+	vpmc_pmu_free(pmu);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_destroy, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_priv() - the backend instance given to vpmc_pmu_create()
+ * @pmu: the instance
+ *
+ * Context: any.
+ * Return: the pointer.
+ */
+void *vpmc_pmu_priv(struct vpmc_pmu *pmu)
+{
+	return pmu->priv;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_priv, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_is_idle() - no virtual PMC is attached anywhere
+ * @pmu: the instance
+ *
+ * Every KUnit test ends by asserting this, so a test that leaks fails.
+ *
+ * Context: any.
+ * Return: true if no user is attached on any CPU and no counter is in use.
+ */
+bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu)
+{
+	unsigned int i;
+	int cpu;
+
+	if (atomic_read(&pmu->nr_users))
+		return false;
+	for_each_possible_cpu(cpu) {
+		struct vpmc_cpu *vc = pmu->cpus[cpu];
+
+		if (READ_ONCE(vc->nr_users) || !list_empty(&vc->waiting))
+			return false;
+		for (i = 0; i < pmu->desc.num_counters; i++)
+			if (READ_ONCE(vc->ctr[i].nr_users))
+				return false;
+	}
+	return true;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_is_idle, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_desc() - an instance's PMU description
+ * @pmu: the instance
+ *
+ * Context: any; the description does not change.
+ * Return: the description.
+ */
+const struct vpmc_pmu_desc *vpmc_pmu_desc(struct vpmc_pmu *pmu)
+{
+	return &pmu->desc;
+}
+
+/**
+ * vpmc_pmu_name() - the name of an instance's backend
+ * @pmu: the instance
+ *
+ * Context: any.
+ * Return: the backend's name.
+ */
+const char *vpmc_pmu_name(struct vpmc_pmu *pmu)
+{
+	return pmu->ops->name;
+}
+
+/**
+ * vpmc_pmu_event_counters() - which of an instance's counters can count an event
+ * @pmu: the instance
+ * @config: raw event encoding
+ * @mask: bitmap of VPMC_MAX_COUNTERS bits, written on success
+ *
+ * Context: any.
+ * Return: 0; -ENOENT if the backend does not know @config; -ENOSPC if it
+ * does but no counter of this PMU may count it; -EINVAL if @config is
+ * malformed.
+ */
+int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config, unsigned long *mask)
+{
+	const struct vpmc_pmu_desc *desc = &pmu->desc;
+	DECLARE_BITMAP(allowed, VPMC_MAX_COUNTERS);
+	bool fixed = false;
+	unsigned int i;
 	int ret;
 
-	ret = ops->probe(&desc);
-	if (ret)
+	bitmap_zero(allowed, VPMC_MAX_COUNTERS);
+	ret = pmu->ops->event_constraint(pmu->priv, config, allowed);
+	if (ret && ret != -ENOENT)
 		return ret;
-	ret = vpmc_desc_check(ops, &desc);
-	if (ret) {
-		ops->remove();
-		return ret;
+	for (i = 0; i < desc->num_counters; i++) {
+		if (desc->counters[i].kind != VPMC_COUNTER_FIXED)
+			continue;
+		__clear_bit(i, allowed);
+		if (desc->counters[i].fixed_event == config) {
+			__set_bit(i, allowed);
+			fixed = true;
+		}
 	}
-	vpmc_desc = desc;
-	vpmc_ops = ops;
+	if (ret && !fixed)
+		return ret;
+	bitmap_clear(allowed, desc->num_counters,
+		     VPMC_MAX_COUNTERS - desc->num_counters);
+	if (bitmap_empty(allowed, VPMC_MAX_COUNTERS))
+		return -ENOSPC;
+	bitmap_copy(mask, allowed, VPMC_MAX_COUNTERS);
 	return 0;
 }
 
-/**
- * vpmc_core_exit() - release the backend taken by vpmc_core_init()
- *
- * Context: module exit, process context, may sleep.
- */
-void vpmc_core_exit(void)
-{
-	vpmc_ops->remove();
-	vpmc_ops = NULL;
-	memset(&vpmc_desc, 0, sizeof(vpmc_desc));
-}
-
-/**
- * vpmc_core_desc() - the PMU description, for vpmc/'s sysfs view
- *
- * Context: any; the description does not change while vpmc is loaded.
- * Return: the description of the probed PMU.
- */
-const struct vpmc_pmu_desc *vpmc_core_desc(void)
-{
-	return &vpmc_desc;
-}
+/* === The public discovery API, on the default instance === */
 
 /**
  * vpmc_backend_name() - name of the backend that drives the counters
@@ -122,7 +275,7 @@ const struct vpmc_pmu_desc *vpmc_core_desc(void)
  */
 const char *vpmc_backend_name(void)
 {
-	return vpmc_ops->name;
+	return vpmc_pmu_name(vpmc_default_pmu);
 }
 EXPORT_SYMBOL_GPL(vpmc_backend_name);
 
@@ -134,7 +287,7 @@ EXPORT_SYMBOL_GPL(vpmc_backend_name);
  */
 unsigned int vpmc_num_counters(void)
 {
-	return vpmc_desc.num_counters;
+	return vpmc_default_pmu->desc.num_counters;
 }
 EXPORT_SYMBOL_GPL(vpmc_num_counters);
 
@@ -148,9 +301,9 @@ EXPORT_SYMBOL_GPL(vpmc_num_counters);
  */
 int vpmc_counter_info(unsigned int idx, struct vpmc_counter_info *info)
 {
-	if (idx >= vpmc_desc.num_counters)
+	if (idx >= vpmc_default_pmu->desc.num_counters)
 		return -EINVAL;
-	*info = vpmc_desc.counters[idx];
+	*info = vpmc_default_pmu->desc.counters[idx];
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vpmc_counter_info);
@@ -164,35 +317,13 @@ EXPORT_SYMBOL_GPL(vpmc_counter_info);
  * counters are allowed by the backend's constraints.
  *
  * Context: any.
- * Return: 0, -ENOENT if no counter can count @config, or -EINVAL if the
- * backend finds @config malformed. @mask is only written on success.
+ * Return: 0; -ENOENT if the backend does not know @config; -ENOSPC if no
+ * counter of this PMU may count it; -EINVAL if the backend finds @config
+ * malformed. @mask is only written on success.
  */
 int vpmc_event_counters(u64 config, unsigned long *mask)
 {
-	DECLARE_BITMAP(allowed, VPMC_MAX_COUNTERS);
-	unsigned int i;
-	int ret;
-
-	bitmap_zero(allowed, VPMC_MAX_COUNTERS);
-	ret = vpmc_ops->event_constraint(config, allowed);
-	if (ret && ret != -ENOENT)
-		return ret;
-	for (i = 0; i < vpmc_desc.num_counters; i++) {
-		const struct vpmc_counter_info *c = &vpmc_desc.counters[i];
-
-		if (c->kind == VPMC_COUNTER_FIXED) {
-			if (c->fixed_event == config)
-				__set_bit(i, allowed);
-			else
-				__clear_bit(i, allowed);
-		}
-	}
-	bitmap_clear(allowed, vpmc_desc.num_counters,
-		     VPMC_MAX_COUNTERS - vpmc_desc.num_counters);
-	if (bitmap_empty(allowed, VPMC_MAX_COUNTERS))
-		return -ENOENT;
-	bitmap_copy(mask, allowed, VPMC_MAX_COUNTERS);
-	return 0;
+	return vpmc_pmu_event_counters(vpmc_default_pmu, config, mask);
 }
 EXPORT_SYMBOL_GPL(vpmc_event_counters);
 
@@ -223,11 +354,13 @@ EXPORT_SYMBOL_GPL(vpmc_generic_event_name);
  */
 int vpmc_generic_event(enum vpmc_generic_event event, u64 *config)
 {
+	const struct vpmc_pmu_desc *desc = &vpmc_default_pmu->desc;
+
 	if ((unsigned int)event >= VPMC_EVENT_MAX)
 		return -EINVAL;
-	if (!(vpmc_desc.generic_valid & BIT(event)))
+	if (!(desc->generic_valid & BIT(event)))
 		return -ENOENT;
-	*config = vpmc_desc.generic[event];
+	*config = desc->generic[event];
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vpmc_generic_event);

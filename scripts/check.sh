@@ -54,8 +54,8 @@ kerneldoc() {
 dkms_build() {
 	local ver tree src kver=$VPMC_KABI-amd64
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$VPMC_TOP/dkms.conf")
-	grep -q "VPMC_VERSION[[:space:]]*\"$ver\"" "$VPMC_TOP/vpmc/vpmc.h" ||
-		{ msg "dkms.conf version $ver differs from vpmc/vpmc.h"; return 1; }
+	grep -q "VPMC_VERSION[[:space:]]*\"$ver\"" "$VPMC_TOP/vpmc/priv.h" ||
+		{ msg "dkms.conf version $ver differs from vpmc/priv.h"; return 1; }
 	tree=$VPMC_BUILD/dkms/tree
 	src=$VPMC_BUILD/dkms/src
 	rm -rf "$VPMC_BUILD/dkms"

@@ -12,8 +12,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
-#include "core/internal.h"
-#include "vpmc.h"
+#include "priv.h"
 
 /* === Top level === */
 
@@ -32,7 +31,7 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t format_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", vpmc_core_desc()->event_format);
+	return sysfs_emit(buf, "%s\n", vpmc_pmu_desc(vpmc_default_pmu)->event_format);
 }
 
 static ssize_t num_counters_show(struct kobject *kobj,
@@ -233,7 +232,7 @@ static int vpmc_sysfs_add_counters(void)
 /**
  * vpmc_sysfs_init() - create /sys/kernel/vpmc for the probed PMU
  *
- * Context: module init, after vpmc_core_init(); may sleep.
+ * Context: module init, after the default PMU exists; may sleep.
  * Return: 0 or -ENOMEM, or the sysfs error (nothing is left behind).
  */
 int vpmc_sysfs_init(void)
@@ -275,7 +274,7 @@ err_kobj:
 /**
  * vpmc_sysfs_exit() - remove /sys/kernel/vpmc
  *
- * Context: module exit, before vpmc_core_exit(); may sleep.
+ * Context: module exit, before the default PMU goes; may sleep.
  */
 void vpmc_sysfs_exit(void)
 {

@@ -9,6 +9,7 @@
 #ifndef _VPMC_VPMC_H
 #define _VPMC_VPMC_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 /* The most physical counters one CPU may have, fixed ones included. */
@@ -60,6 +61,91 @@ enum vpmc_generic_event {
 	VPMC_EVENT_BRANCH_MISSES,
 	VPMC_EVENT_MAX
 };
+
+/*
+ * Priorities: a request may preempt virtual PMCs of strictly lower priority.
+ * Any value from VPMC_PRIO_MIN to VPMC_PRIO_MAX is allowed; these name the
+ * levels of common users.
+ */
+#define VPMC_PRIO_MIN		0
+#define VPMC_PRIO_USER		100
+#define VPMC_PRIO_TRACER	200
+#define VPMC_PRIO_WATCHDOG	300
+#define VPMC_PRIO_MAX		1000
+
+/* Never share the physical counter with another virtual PMC. */
+#define VPMC_F_EXCLUSIVE	BIT(0)
+/* Never preempted (creation fails instead when no counter can be had). */
+#define VPMC_F_PINNED		BIT(1)
+
+struct vpmc;
+
+/**
+ * typedef vpmc_overflow_fn - overflow callback
+ * @vpmc: the virtual PMC whose count reached its threshold
+ * @count: its count at the threshold (a multiple of the period past the
+ *	count at which the period was armed)
+ * @priv: vpmc_attr.priv
+ *
+ * Runs in hard interrupt context, interrupts disabled, on the virtual PMC's
+ * CPU. It may call vpmc_read_local(), vpmc_stop(), vpmc_start(),
+ * vpmc_write() and vpmc_set_period() on virtual PMCs of this CPU, and must
+ * not sleep or destroy a virtual PMC.
+ */
+typedef void (*vpmc_overflow_fn)(struct vpmc *vpmc, u64 count, void *priv);
+
+/**
+ * typedef vpmc_preempt_fn - preemption callback
+ * @vpmc: the virtual PMC
+ * @running: false when a higher-priority request took its counter (its
+ *	count freezes and reads fail with -EBUSY), true when it is counting
+ *	again
+ * @priv: vpmc_attr.priv
+ *
+ * Same context and rules as &vpmc_overflow_fn.
+ */
+typedef void (*vpmc_preempt_fn)(struct vpmc *vpmc, bool running, void *priv);
+
+/**
+ * struct vpmc_attr - what a virtual PMC counts and how it is arbitrated
+ * @config: raw event encoding (see vpmc_generic_event())
+ * @priority: VPMC_PRIO_MIN..VPMC_PRIO_MAX; higher preempts lower
+ * @flags: VPMC_F_EXCLUSIVE, VPMC_F_PINNED
+ * @period: overflow period in events, 0 for none; needs @overflow
+ * @overflow: called every @period events while counting
+ * @preempt: called when the virtual PMC loses or regains its counter
+ * @priv: passed to the callbacks
+ */
+struct vpmc_attr {
+	u64 config;
+	int priority;
+	unsigned int flags;
+	u64 period;
+	vpmc_overflow_fn overflow;
+	vpmc_preempt_fn preempt;
+	void *priv;
+};
+
+/**
+ * struct vpmc_value - a read of a virtual PMC
+ * @count: the 64-bit virtual count
+ * @time_enabled: nanoseconds the virtual PMC was started
+ * @time_running: nanoseconds it was started and held a counter
+ */
+struct vpmc_value {
+	u64 count;
+	u64 time_enabled;
+	u64 time_running;
+};
+
+struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu);
+void vpmc_destroy(struct vpmc *vpmc);
+int vpmc_start(struct vpmc *vpmc);
+int vpmc_stop(struct vpmc *vpmc);
+int vpmc_read(struct vpmc *vpmc, struct vpmc_value *value);
+int vpmc_read_local(struct vpmc *vpmc, u64 *count);
+int vpmc_write(struct vpmc *vpmc, u64 count);
+int vpmc_set_period(struct vpmc *vpmc, u64 period);
 
 const char *vpmc_backend_name(void);
 unsigned int vpmc_num_counters(void);

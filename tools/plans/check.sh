@@ -13,11 +13,11 @@ step nothing-left-behind test ! -e /sys/kernel/vpmc
 # The PMU description in sysfs is the one asked for, in two shapes.
 step load-sim-4-3-48 modload "$M/vpmc.ko" backend=sim sim_gp=4 sim_fixed=3 sim_width=48
 step sysfs-sim-4-3-48 pmu_desc sim 4 3 48
-[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu
+[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime
 step unload-sim-4-3-48 modload -r vpmc
 
 step load-sim-2-0-32 modload "$M/vpmc.ko" sim_gp=2 sim_fixed=0 sim_width=32
 step sysfs-sim-2-0-32 pmu_desc sim 2 0 32
-[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu
+[ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime
 step unload-sim-2-0-32 modload -r vpmc
 step unload-twice modload -e ENOENT -r vpmc

@@ -1,0 +1,980 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The physical-PMC arbiter: which user holds which counter of each CPU,
+ * who waits, and when each counter must next interrupt.
+ *
+ * Placement of a user (place()), in order:
+ *  1. share a counter already counting the same event (neither EXCLUSIVE);
+ *  2. take a free allowed counter, fixed counters first;
+ *  3. preempt the allowed counter whose strongest user is weakest, if every
+ *     user on it has a strictly lower priority and none is PINNED; its
+ *     users move to the waiting list.
+ * After every change, waiting users are placed again, highest priority
+ * first (rebalance()), so no waiting user could run on a counter held by a
+ * lower priority.
+ *
+ * Counts: each counter's raw value is extended to a 64-bit count by
+ * ctr_update(); a user's count is the counter's progress since it started
+ * counting (@base) plus what it had before (@saved).
+ *
+ * Overflow thresholds are kept like timers: each started user with a period
+ * has its next threshold, in its counter's 64-bit count, in the counter's
+ * timerqueue. The counter is programmed to interrupt at the earliest one,
+ * or at half its range when there is none, so no wrap is ever missed.
+ *
+ * Locking:
+ *  1. Each CPU's arbiter (struct vpmc_cpu) is guarded by its raw spinlock,
+ *     always taken on that CPU with interrupts disabled. Everything that
+ *     touches a CPU's counters runs on that CPU: callers elsewhere go
+ *     through vpmc_pmu_call() (an IPI), because backends such as x86 can
+ *     only program their own CPU.
+ *  2. vpmc_cpu.seq is odd while the lock holder changes arbiter state.
+ *     vpmc_core_read_local() reads under it without the lock, so it works
+ *     in NMI context; an NMI that finds it odd has interrupted the writer on
+ *     its own CPU and answers -EAGAIN instead of waiting.
+ *  3. Callbacks run on their user's CPU with interrupts disabled and the
+ *     lock dropped, so they may operate on users of this CPU. No user can
+ *     be detached under a callback: detaching runs on the same CPU, which
+ *     is busy with interrupts disabled.
+ *  4. Backend ops are called under the lock; nothing else is taken under
+ *     it.
+ */
+#define pr_fmt(fmt) "vpmc: " fmt
+
+#include <linux/bitops.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/export.h>
+#include <linux/hardirq.h>
+#include <linux/lockdep.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+
+#include "arbiter.h"
+
+/* Bound on callbacks per interrupt; the rest fire at the next event. */
+#define VPMC_MAX_FIRES	256
+
+struct vpmc_call {
+	struct vpmc_user *user;
+	u64 arg;
+	struct vpmc_value *value;
+	int ret;
+};
+
+static struct vpmc_cpu *user_cpu(struct vpmc_user *user)
+{
+	return user->pmu->cpus[user->cpu];
+}
+
+static void vc_lock(struct vpmc_cpu *vc)
+	__acquires(&vc->lock)
+{
+	lockdep_assert_irqs_disabled();
+	raw_spin_lock(&vc->lock);
+	write_seqcount_begin(&vc->seq);
+}
+
+static void vc_unlock(struct vpmc_cpu *vc)
+	__releases(&vc->lock)
+{
+	write_seqcount_end(&vc->seq);
+	raw_spin_unlock(&vc->lock);
+}
+
+/**
+ * vpmc_pmu_call() - run @fn on @cpu with interrupts disabled
+ * @cpu: the CPU
+ * @fn: the function
+ * @info: its argument
+ *
+ * Context: any but NMI when @cpu is the current CPU; otherwise process or
+ * softirq context with interrupts enabled.
+ * Return: 0, -ENODEV if @cpu is offline, -EINVAL if called from a context
+ * that cannot reach @cpu.
+ */
+int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (in_nmi())
+		return -EINVAL;
+	if (cpu == get_cpu()) {
+		local_irq_save(flags);
+		fn(info);
+		local_irq_restore(flags);
+	} else if (irqs_disabled()) {
+		ret = -EINVAL;
+	} else if (smp_call_function_single(cpu, fn, info, 1)) {
+		ret = -ENODEV;
+	}
+	put_cpu();
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_call, VPMC_INTERNAL);
+
+/* === Counters === */
+
+static void ctr_update(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
+{
+	struct vpmc_counter *c = &vc->ctr[idx];
+	u64 raw = pmu->ops->read(pmu->priv, vc->cpu, idx);
+
+	c->count += (raw - c->prev) & c->mask;
+	c->prev = raw;
+}
+
+/* Make counter @idx interrupt at its earliest threshold (or half range). */
+static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
+{
+	struct vpmc_counter *c = &vc->ctr[idx];
+	struct timerqueue_node *next;
+	u64 dist = c->mask >> 1;
+
+	ctr_update(pmu, vc, idx);
+	next = timerqueue_getnext(&c->tq);
+	if (next) {
+		s64 left = next->expires - (s64)c->count;
+
+		/* Overdue (the interrupt skidded): fire at the next event. */
+		if (left < 1)
+			left = 1;
+		dist = min_t(u64, dist, left);
+	}
+	pmu->ops->set_period(pmu->priv, vc->cpu, idx, dist);
+	c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
+}
+
+static void ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
+		    struct vpmc_user *user)
+{
+	struct vpmc_counter *c = &vc->ctr[idx];
+
+	if (!c->nr_users) {
+		c->config = user->config;
+		c->exclusive = user->flags & VPMC_F_EXCLUSIVE;
+		c->count = 0;
+		pmu->ops->enable(pmu->priv, vc->cpu, idx, c->config);
+		c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
+	}
+	c->nr_users++;
+	list_add_tail(&user->node, &c->users);
+	user->state = VPMC_USER_ACTIVE;
+	user->idx = idx;
+}
+
+static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user *user)
+{
+	struct vpmc_counter *c = &vc->ctr[user->idx];
+
+	list_del_init(&user->node);
+	user->state = VPMC_USER_DETACHED;
+	if (--c->nr_users)
+		return;
+	WARN_ON_ONCE(timerqueue_getnext(&c->tq));
+	pmu->ops->disable(pmu->priv, vc->cpu, user->idx);
+}
+
+/* The strongest priority on counter @c; INT_MAX if a user is pinned. */
+static int ctr_top_prio(struct vpmc_counter *c)
+{
+	struct vpmc_user *user;
+	int top = INT_MIN;
+
+	list_for_each_entry(user, &c->users, node) {
+		if (user->flags & VPMC_F_PINNED)
+			return INT_MAX;
+		top = max(top, user->prio);
+	}
+	return top;
+}
+
+/* === Users === */
+
+static bool user_counting(struct vpmc_user *user)
+{
+	return user->state == VPMC_USER_ACTIVE && user->started;
+}
+
+/* The user's count; its counter must have been updated. */
+static u64 user_count(struct vpmc_cpu *vc, struct vpmc_user *user)
+{
+	if (!user_counting(user))
+		return user->saved;
+	return user->saved + vc->ctr[user->idx].count - user->base;
+}
+
+static void user_times(struct vpmc_user *user)
+{
+	u64 now = local_clock();
+	u64 delta = now - user->tstamp;
+
+	if (user->started) {
+		user->time_enabled += delta;
+		if (user->state == VPMC_USER_ACTIVE)
+			user->time_running += delta;
+	}
+	user->tstamp = now;
+}
+
+/* Stop accumulating: fold the counter's progress into @saved, disarm. */
+static void user_freeze(struct vpmc_cpu *vc, struct vpmc_user *user)
+{
+	struct vpmc_counter *c = &vc->ctr[user->idx];
+
+	user->saved += c->count - user->base;
+	if (!RB_EMPTY_NODE(&user->tq.node)) {
+		timerqueue_del(&c->tq, &user->tq);
+		RB_CLEAR_NODE(&user->tq.node);
+	}
+}
+
+/* Accumulate from the counter's current count; arm the next threshold. */
+static void user_thaw(struct vpmc_cpu *vc, struct vpmc_user *user)
+{
+	struct vpmc_counter *c = &vc->ctr[user->idx];
+
+	user->base = c->count;
+	if (user->period) {
+		user->tq.expires = (s64)(c->count + (user->next - user->saved));
+		timerqueue_add(&c->tq, &user->tq);
+	}
+}
+
+/*
+ * Queue @user's preemption callback. It is owed only if, when the operation
+ * ends, its running state differs from the one it had when first queued.
+ */
+static void user_notify(struct list_head *notify, struct vpmc_user *user,
+			bool was_running)
+{
+	if (user->preempted && list_empty(&user->notify)) {
+		user->notify_running = was_running;
+		list_add_tail(&user->notify, notify);
+	}
+}
+
+/* Call the callbacks an operation owes; the lock is dropped (rule 3). */
+static void run_notify(struct list_head *notify)
+{
+	struct vpmc_user *user, *tmp;
+
+	list_for_each_entry_safe(user, tmp, notify, notify) {
+		bool running = user->state == VPMC_USER_ACTIVE;
+
+		list_del_init(&user->notify);
+		if (running != user->notify_running)
+			user->preempted(user, running);
+	}
+}
+
+/* === Placement === */
+
+enum { PLACE_SHARE, PLACE_FREE, PLACE_PREEMPT };
+
+/* Where @user could go now: a counter index (and @how), or -EBUSY. */
+static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		 struct vpmc_user *user, int *how)
+{
+	unsigned int n = pmu->desc.num_counters;
+	int idx, best = -1, best_prio = INT_MAX;
+	int pass;
+
+	if (!(user->flags & VPMC_F_EXCLUSIVE)) {
+		for_each_set_bit(idx, &user->allowed, n) {
+			struct vpmc_counter *c = &vc->ctr[idx];
+
+			if (c->nr_users && !c->exclusive && c->config == user->config) {
+				*how = PLACE_SHARE;
+				return idx;
+			}
+		}
+	}
+	for (pass = 0; pass < 2; pass++) {
+		enum vpmc_counter_kind kind = pass ? VPMC_COUNTER_GENERAL :
+						     VPMC_COUNTER_FIXED;
+
+		for_each_set_bit(idx, &user->allowed, n) {
+			if (!vc->ctr[idx].nr_users &&
+			    pmu->desc.counters[idx].kind == kind) {
+				*how = PLACE_FREE;
+				return idx;
+			}
+		}
+	}
+	for_each_set_bit(idx, &user->allowed, n) {
+		int top;
+
+		if (!vc->ctr[idx].nr_users)
+			continue;
+		top = ctr_top_prio(&vc->ctr[idx]);
+		if (top < user->prio && top < best_prio) {
+			best = idx;
+			best_prio = top;
+		}
+	}
+	if (best < 0)
+		return -EBUSY;
+	*how = PLACE_PREEMPT;
+	return best;
+}
+
+static void user_wait(struct vpmc_cpu *vc, struct vpmc_user *user)
+{
+	struct vpmc_user *pos;
+
+	list_for_each_entry(pos, &vc->waiting, node)
+		if (pos->prio < user->prio)
+			break;
+	/* Before the first weaker one: by priority, then by age. */
+	list_add_tail(&user->node, &pos->node);
+	user->state = VPMC_USER_WAITING;
+}
+
+/* Move every user of counter @idx to the waiting list. */
+static void ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
+		      struct list_head *notify)
+{
+	struct vpmc_counter *c = &vc->ctr[idx];
+	struct vpmc_user *user, *tmp;
+
+	ctr_update(pmu, vc, idx);
+	list_for_each_entry_safe(user, tmp, &c->users, node) {
+		user_times(user);
+		if (user->started)
+			user_freeze(vc, user);
+		ctr_put(pmu, vc, user);
+		user_wait(vc, user);
+		user_notify(notify, user, true);
+	}
+}
+
+static void user_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		       struct vpmc_user *user, unsigned int idx)
+{
+	user_times(user);
+	ctr_get(pmu, vc, idx, user);
+	ctr_update(pmu, vc, idx);
+	if (user->started)
+		user_thaw(vc, user);
+	ctr_program(pmu, vc, idx);
+}
+
+/* Give waiting users counters, highest priority first, until none fits. */
+static void rebalance(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		      struct list_head *notify)
+{
+	struct vpmc_user *user;
+	int idx, how;
+
+	/*
+	 * Ends: each pass either shrinks the waiting list or replaces users
+	 * of a counter by a strictly stronger one, which raises the sorted
+	 * list of active priorities; there are finitely many.
+	 */
+again:
+	list_for_each_entry(user, &vc->waiting, node) {
+		idx = place(pmu, vc, user, &how);
+		if (idx < 0)
+			continue;
+		list_del_init(&user->node);
+		if (how == PLACE_PREEMPT)
+			ctr_evict(pmu, vc, idx, notify);
+		user_place(pmu, vc, user, idx);
+		user_notify(notify, user, false);
+		goto again;
+	}
+}
+
+/* === Operations, each run on the user's CPU === */
+
+static void __attach(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_pmu *pmu = user->pmu;
+	struct vpmc_cpu *vc = user_cpu(user);
+	LIST_HEAD(notify);
+	int idx, how;
+
+	vc_lock(vc);
+	idx = place(pmu, vc, user, &how);
+	if (idx < 0) {
+		/* Nothing was changed: place() only looks. */
+		vc_unlock(vc);
+		call->ret = idx;
+		return;
+	}
+	user->tstamp = local_clock();
+	if (how == PLACE_PREEMPT)
+		ctr_evict(pmu, vc, idx, &notify);
+	user_place(pmu, vc, user, idx);
+	vc->nr_users++;
+	rebalance(pmu, vc, &notify);
+	vc_unlock(vc);
+	run_notify(&notify);
+	call->ret = 0;
+}
+
+static void __detach(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_pmu *pmu = user->pmu;
+	struct vpmc_cpu *vc = user_cpu(user);
+	LIST_HEAD(notify);
+	unsigned int idx;
+
+	vc_lock(vc);
+	user_times(user);
+	idx = user->idx;
+	if (user->state == VPMC_USER_ACTIVE) {
+		ctr_update(pmu, vc, idx);
+		if (user->started)
+			user_freeze(vc, user);
+		ctr_put(pmu, vc, user);
+		if (vc->ctr[idx].nr_users)
+			ctr_program(pmu, vc, idx);
+	} else {
+		list_del_init(&user->node);
+		user->state = VPMC_USER_DETACHED;
+	}
+	vc->nr_users--;
+	rebalance(pmu, vc, &notify);
+	vc_unlock(vc);
+	run_notify(&notify);
+}
+
+static void __start(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_cpu *vc = user_cpu(user);
+
+	vc_lock(vc);
+	user_times(user);
+	if (!user->started) {
+		user->started = true;
+		if (user->state == VPMC_USER_ACTIVE) {
+			ctr_update(user->pmu, vc, user->idx);
+			user_thaw(vc, user);
+			ctr_program(user->pmu, vc, user->idx);
+		}
+	}
+	vc_unlock(vc);
+}
+
+static void __stop(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_cpu *vc = user_cpu(user);
+
+	vc_lock(vc);
+	user_times(user);
+	if (user_counting(user)) {
+		ctr_update(user->pmu, vc, user->idx);
+		user_freeze(vc, user);
+		ctr_program(user->pmu, vc, user->idx);
+	}
+	user->started = false;
+	vc_unlock(vc);
+}
+
+static void __read(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_cpu *vc = user_cpu(user);
+
+	vc_lock(vc);
+	user_times(user);
+	if (user->state == VPMC_USER_ACTIVE)
+		ctr_update(user->pmu, vc, user->idx);
+	call->value->count = user_count(vc, user);
+	call->value->time_enabled = user->time_enabled;
+	call->value->time_running = user->time_running;
+	call->ret = user->state == VPMC_USER_WAITING ? -EBUSY : 0;
+	vc_unlock(vc);
+}
+
+/*
+ * Set the count (@set) and/or the period, re-arming the threshold: the next
+ * callback comes one full period after the new count.
+ */
+static void user_rearm(struct vpmc_user *user, bool set, u64 count, u64 period)
+{
+	struct vpmc_cpu *vc = user_cpu(user);
+	bool counting;
+
+	vc_lock(vc);
+	counting = user_counting(user);
+	if (counting) {
+		ctr_update(user->pmu, vc, user->idx);
+		user_freeze(vc, user);
+	}
+	if (set)
+		user->saved = count;
+	user->period = period;
+	user->next = user->saved + period;
+	if (counting) {
+		user_thaw(vc, user);
+		ctr_program(user->pmu, vc, user->idx);
+	}
+	vc_unlock(vc);
+}
+
+static void __write(void *info)
+{
+	struct vpmc_call *call = info;
+
+	user_rearm(call->user, true, call->arg, call->user->period);
+}
+
+static void __set_period(void *info)
+{
+	struct vpmc_call *call = info;
+
+	user_rearm(call->user, false, 0, call->arg);
+}
+
+/**
+ * vpmc_core_attach() - give a user a counter of its CPU
+ * @user: the user; its constant fields set, its period in @period
+ *
+ * Preempts lower-priority users if it must; their preemption callbacks run
+ * before this returns.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EBUSY if no counter can be had now without preempting an
+ * equal or higher priority or a pinned user (nothing was changed);
+ * -ENODEV if the CPU is offline.
+ */
+int vpmc_core_attach(struct vpmc_user *user)
+{
+	struct vpmc_call call = { .user = user };
+	int ret;
+
+	might_sleep();
+	user->state = VPMC_USER_DETACHED;
+	user->started = false;
+	user->saved = 0;
+	user->next = user->period;
+	user->time_enabled = 0;
+	user->time_running = 0;
+	INIT_LIST_HEAD(&user->node);
+	INIT_LIST_HEAD(&user->notify);
+	timerqueue_init(&user->tq);
+
+	cpus_read_lock();
+	ret = vpmc_pmu_call(user->cpu, __attach, &call);
+	cpus_read_unlock();
+	if (!ret)
+		ret = call.ret;
+	if (!ret)
+		atomic_inc(&user->pmu->nr_users);
+	return ret;
+}
+
+/**
+ * vpmc_core_detach() - take a user off its CPU's arbiter
+ * @user: an attached user
+ *
+ * Waiting users may be reinstated on the counter it frees; their callbacks
+ * run before this returns. No callback of @user runs after it returns.
+ *
+ * Context: process context, may sleep.
+ */
+void vpmc_core_detach(struct vpmc_user *user)
+{
+	struct vpmc_call call = { .user = user };
+
+	might_sleep();
+	cpus_read_lock();
+	/* CPU hotplug of attached users is issue 4; until then, do it here. */
+	if (vpmc_pmu_call(user->cpu, __detach, &call)) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		__detach(&call);
+		local_irq_restore(flags);
+	}
+	cpus_read_unlock();
+	atomic_dec(&user->pmu->nr_users);
+}
+
+static int user_call(struct vpmc_user *user, smp_call_func_t fn,
+		     struct vpmc_call *call)
+{
+	int ret;
+
+	call->user = user;
+	call->ret = 0;
+	ret = vpmc_pmu_call(user->cpu, fn, call);
+	return ret ? ret : call->ret;
+}
+
+/**
+ * vpmc_core_start() - count from now on
+ * @user: an attached user
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0, or vpmc_pmu_call()'s error.
+ */
+int vpmc_core_start(struct vpmc_user *user)
+{
+	struct vpmc_call call;
+
+	return user_call(user, __start, &call);
+}
+
+/**
+ * vpmc_core_stop() - stop counting; the count is kept
+ * @user: an attached user
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0, or vpmc_pmu_call()'s error.
+ */
+int vpmc_core_stop(struct vpmc_user *user)
+{
+	struct vpmc_call call;
+
+	return user_call(user, __stop, &call);
+}
+
+/**
+ * vpmc_core_read() - a user's count and times
+ * @user: an attached user
+ * @value: filled in, also when the user is preempted
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0; -EBUSY if the user is preempted (@value holds its frozen count
+ * and its times); or vpmc_pmu_call()'s error.
+ */
+int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
+{
+	struct vpmc_call call = { .value = value };
+
+	return user_call(user, __read, &call);
+}
+
+/**
+ * vpmc_core_write() - set a user's count
+ * @user: an attached user
+ * @count: the new count; the next overflow comes a full period after it
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0, or vpmc_pmu_call()'s error.
+ */
+int vpmc_core_write(struct vpmc_user *user, u64 count)
+{
+	struct vpmc_call call = { .arg = count };
+
+	return user_call(user, __write, &call);
+}
+
+/**
+ * vpmc_core_set_period() - change a user's overflow period
+ * @user: an attached user with an overflow callback
+ * @period: events between callbacks, 0 for none; counted from now
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0, or vpmc_pmu_call()'s error.
+ */
+int vpmc_core_set_period(struct vpmc_user *user, u64 period)
+{
+	struct vpmc_call call = { .arg = period };
+
+	return user_call(user, __set_period, &call);
+}
+
+/**
+ * vpmc_core_read_local() - a user's count, from any context on its CPU
+ * @user: an attached user of the current CPU
+ * @count: set to its count
+ *
+ * Takes no lock: safe in NMI context and in the user's own callbacks.
+ *
+ * Context: any, including NMI, with preemption disabled.
+ * Return: 0; -EINVAL if @user is not of this CPU; -EBUSY if it is
+ * preempted; -EAGAIN if this NMI interrupted an update of this CPU's
+ * arbiter. @count is written only on success.
+ */
+int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
+{
+	struct vpmc_pmu *pmu = user->pmu;
+	struct vpmc_cpu *vc;
+	unsigned int seq;
+	u64 val;
+	int ret = 0;
+
+	if (user->cpu != smp_processor_id())
+		return -EINVAL;
+	vc = user_cpu(user);
+	seq = raw_read_seqcount(&vc->seq);
+	if (seq & 1)
+		return -EAGAIN;
+	if (user->state == VPMC_USER_WAITING) {
+		ret = -EBUSY;
+	} else if (user_counting(user)) {
+		struct vpmc_counter *c = &vc->ctr[user->idx];
+		u64 raw = pmu->ops->read(pmu->priv, vc->cpu, user->idx);
+
+		val = user->saved + c->count + ((raw - c->prev) & c->mask) -
+		      user->base;
+	} else {
+		val = user->saved;
+	}
+	if (read_seqcount_retry(&vc->seq, seq))
+		return -EAGAIN;
+	if (!ret)
+		*count = val;
+	return ret;
+}
+
+/**
+ * vpmc_pmu_overflow() - a backend's counter reached its programmed period
+ * @pmu: the PMU instance
+ * @idx: the counter, on the current CPU
+ *
+ * Fires every expired threshold of the counter in threshold order, re-arms
+ * each by its period, and programs the counter for the next one.
+ *
+ * Context: hard interrupt context (not NMI: defer with irq_work),
+ * interrupts disabled, on the counter's CPU.
+ */
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
+{
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_counter *c = &vc->ctr[idx];
+	struct timerqueue_node *node;
+	struct vpmc_user *user;
+	unsigned int fires;
+	u64 at;
+
+	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
+		return;
+	vc_lock(vc);
+	if (!c->nr_users)
+		goto out;
+	ctr_update(pmu, vc, idx);
+	for (fires = 0; fires < VPMC_MAX_FIRES; fires++) {
+		node = timerqueue_getnext(&c->tq);
+		if (!node || node->expires > (s64)c->count)
+			break;
+		user = container_of(node, struct vpmc_user, tq);
+		at = user->next;
+		user->next += user->period;
+		timerqueue_del(&c->tq, node);
+		node->expires += user->period;
+		timerqueue_add(&c->tq, node);
+		if (!user->overflow)
+			continue;
+		vc_unlock(vc);
+		user->overflow(user, at);
+		vc_lock(vc);
+		if (!c->nr_users)
+			goto out;
+		ctr_update(pmu, vc, idx);
+	}
+	ctr_program(pmu, vc, idx);
+out:
+	vc_unlock(vc);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
+
+/* === Introspection: debugfs and the invariant check === */
+
+struct vpmc_walk {
+	struct vpmc_pmu *pmu;
+	struct seq_file *m;
+	int ret;
+};
+
+static const char *const state_names[] = {
+	[VPMC_USER_DETACHED] = "detached",
+	[VPMC_USER_ACTIVE] = "active",
+	[VPMC_USER_WAITING] = "preempted",
+};
+
+static void show_user(struct seq_file *m, struct vpmc_cpu *vc,
+		      struct vpmc_user *user)
+{
+	seq_printf(m, "    vpmc %u prio %d%s%s %s %s count %llu period %llu\n",
+		   user->id, user->prio,
+		   user->flags & VPMC_F_EXCLUSIVE ? " exclusive" : "",
+		   user->flags & VPMC_F_PINNED ? " pinned" : "",
+		   state_names[user->state],
+		   user->started ? "started" : "stopped",
+		   user_count(vc, user), user->period);
+}
+
+static void __show(void *info)
+{
+	struct vpmc_walk *walk = info;
+	struct vpmc_pmu *pmu = walk->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct seq_file *m = walk->m;
+	struct vpmc_user *user;
+	unsigned int i;
+
+	vc_lock(vc);
+	seq_printf(m, "cpu %d: %u virtual PMCs\n", vc->cpu, vc->nr_users);
+	for (i = 0; i < pmu->desc.num_counters; i++) {
+		struct vpmc_counter *c = &vc->ctr[i];
+
+		seq_printf(m, "  counter %u %s/%u: ", i,
+			   pmu->desc.counters[i].kind == VPMC_COUNTER_FIXED ?
+			   "fixed" : "general", pmu->desc.counters[i].width);
+		if (!c->nr_users) {
+			seq_puts(m, "free\n");
+			continue;
+		}
+		ctr_update(pmu, vc, i);
+		seq_printf(m, "event %#llx%s count %llu\n", c->config,
+			   c->exclusive ? " exclusive" : "", c->count);
+		list_for_each_entry(user, &c->users, node)
+			show_user(m, vc, user);
+	}
+	if (!list_empty(&vc->waiting))
+		seq_puts(m, "  waiting:\n");
+	list_for_each_entry(user, &vc->waiting, node)
+		show_user(m, vc, user);
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_pmu_show() - print every CPU's arbiter state
+ * @pmu: the PMU instance
+ * @m: where to print
+ *
+ * Context: process context.
+ */
+void vpmc_pmu_show(struct vpmc_pmu *pmu, struct seq_file *m)
+{
+	struct vpmc_walk walk = { .pmu = pmu, .m = m };
+	int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		vpmc_pmu_call(cpu, __show, &walk);
+	cpus_read_unlock();
+}
+
+#define CHECK(cond, fmt, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			pr_err("check cpu %d: " fmt "\n", vc->cpu,	\
+			       ##__VA_ARGS__);				\
+			walk->ret = -EUCLEAN;				\
+		}							\
+	} while (0)
+
+static void __check(void *info)
+{
+	struct vpmc_walk *walk = info;
+	struct vpmc_pmu *pmu = walk->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_user *user, *prev = NULL;
+	unsigned int i, users = 0, n;
+	int how;
+
+	vc_lock(vc);
+	for (i = 0; i < pmu->desc.num_counters; i++) {
+		struct vpmc_counter *c = &vc->ctr[i];
+		struct timerqueue_node *node;
+
+		n = 0;
+		list_for_each_entry(user, &c->users, node) {
+			n++;
+			CHECK(user->state == VPMC_USER_ACTIVE && user->idx == i,
+			      "counter %u: user %u state %d idx %u", i, user->id,
+			      user->state, user->idx);
+			CHECK(user->config == c->config,
+			      "counter %u counts %#llx, user %u wants %#llx", i,
+			      c->config, user->id, user->config);
+			CHECK(user->allowed & BIT(i),
+			      "counter %u not allowed for user %u", i, user->id);
+			CHECK(!user_counting(user) || !user->period ||
+			      !RB_EMPTY_NODE(&user->tq.node),
+			      "user %u counting with a period but unarmed", user->id);
+		}
+		CHECK(n == c->nr_users, "counter %u: %u users listed, %u counted",
+		      i, n, c->nr_users);
+		CHECK(!c->exclusive || n <= 1, "exclusive counter %u shared", i);
+		for (node = timerqueue_getnext(&c->tq); node;
+		     node = timerqueue_iterate_next(node)) {
+			user = container_of(node, struct vpmc_user, tq);
+			CHECK(user_counting(user) && user->idx == i,
+			      "counter %u: threshold of user %u not counting here",
+			      i, user->id);
+		}
+		users += n;
+	}
+	list_for_each_entry(user, &vc->waiting, node) {
+		users++;
+		CHECK(user->state == VPMC_USER_WAITING, "waiting user %u state %d",
+		      user->id, user->state);
+		CHECK(!prev || prev->prio >= user->prio,
+		      "waiting list out of priority order at user %u", user->id);
+		CHECK(place(pmu, vc, user, &how) < 0,
+		      "waiting user %u could run now (how %d)", user->id, how);
+		prev = user;
+	}
+	CHECK(users == vc->nr_users, "%u users found, %u counted", users,
+	      vc->nr_users);
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_pmu_check() - verify the arbiter's invariants on every online CPU
+ * @pmu: the PMU instance
+ *
+ * No counter is double-booked or counts another event than its users; an
+ * exclusive counter has one user; every started user with a period is
+ * armed; and no waiting user could be placed now (on a free counter, by
+ * sharing, or by preempting strictly lower priorities).
+ *
+ * Context: process context.
+ * Return: 0, or -EUCLEAN after logging each violation.
+ */
+int vpmc_pmu_check(struct vpmc_pmu *pmu)
+{
+	struct vpmc_walk walk = { .pmu = pmu };
+	int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		vpmc_pmu_call(cpu, __check, &walk);
+	cpus_read_unlock();
+	return walk.ret;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_check, VPMC_INTERNAL);
+
+static void __counter_of(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+	struct vpmc_cpu *vc = user_cpu(user);
+
+	vc_lock(vc);
+	call->ret = user->state == VPMC_USER_ACTIVE ? user->idx : -EBUSY;
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_core_counter() - the counter a user holds
+ * @user: an attached user
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: the counter's index, -EBUSY if the user is preempted, or
+ * vpmc_pmu_call()'s error.
+ */
+int vpmc_core_counter(struct vpmc_user *user)
+{
+	struct vpmc_call call;
+
+	return user_call(user, __counter_of, &call);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * core/'s own structures: a PMU instance and its per-CPU arbiters.
+ * Only core/pmu.c and core/arbiter.c include this.
+ */
+#ifndef _VPMC_CORE_ARBITER_H
+#define _VPMC_CORE_ARBITER_H
+
+#include <linux/atomic.h>
+#include <linux/seqlock.h>
+#include <linux/spinlock.h>
+
+#include "internal.h"
+
+/**
+ * struct vpmc_counter - one physical counter of one CPU
+ * @config: the event it counts, while it has users
+ * @exclusive: its only user asked for VPMC_F_EXCLUSIVE
+ * @nr_users: users on @users
+ * @users: ACTIVE users sharing it (vpmc_user.node)
+ * @count: 64-bit count since it was given to its first user
+ * @prev: raw value at the last update
+ * @mask: its width as a mask; constant
+ * @tq: thresholds of its started users with a period, earliest cached
+ *
+ * All but @mask are guarded by the owning vpmc_cpu's lock.
+ */
+struct vpmc_counter {
+	u64 config;
+	bool exclusive;
+	unsigned int nr_users;
+	struct list_head users;
+	u64 count;
+	u64 prev;
+	u64 mask;
+	struct timerqueue_head tq;
+};
+
+/**
+ * struct vpmc_cpu - the arbiter of one CPU
+ * @lock: see "Locking" in core/arbiter.c
+ * @seq: odd while @lock's holder changes counts; lets NMIs read
+ * @cpu: the CPU
+ * @nr_users: users attached (ACTIVE or WAITING)
+ * @waiting: WAITING users, highest priority first, oldest first within one
+ * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
+ *	catches an overrun)
+ */
+struct vpmc_cpu {
+	raw_spinlock_t lock;
+	seqcount_raw_spinlock_t seq;
+	int cpu;
+	unsigned int nr_users;
+	struct list_head waiting;
+	struct vpmc_counter ctr[];
+};
+
+/**
+ * struct vpmc_pmu - a backend and its arbiters
+ * @ops: the backend
+ * @priv: the backend's instance
+ * @desc: what the backend described; constant after creation
+ * @nr_users: users attached on all CPUs
+ * @cpus: one arbiter per possible CPU (NULL for impossible ones)
+ */
+struct vpmc_pmu {
+	const struct vpmc_backend_ops *ops;
+	void *priv;
+	struct vpmc_pmu_desc desc;
+	atomic_t nr_users;
+	struct vpmc_cpu *cpus[];
+};
+
+#endif /* _VPMC_CORE_ARBITER_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vpmc's internal symbols (namespace VPMC_INTERNAL): for vpmc's own KUnit
+ * suites, benchmarks and backend modules, which must say
+ * MODULE_IMPORT_NS(VPMC_INTERNAL). Consumers use <vpmc/vpmc.h> only.
+ */
+#ifndef _VPMC_INTERNAL_H
+#define _VPMC_INTERNAL_H
+
+#include <vpmc/vpmc.h>
+
+struct module;
+struct vpmc_pmu;
+
+struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+			    int cpu);
+int vpmc_counter_of(struct vpmc *vpmc);
+bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu);
+int vpmc_pmu_check(struct vpmc_pmu *pmu);
+struct module *vpmc_owner(void);
+
+#endif /* _VPMC_INTERNAL_H */

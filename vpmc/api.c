@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Virtual PMC objects: the in-kernel API of include/vpmc/vpmc.h.
+ *
+ * A system-wide virtual PMC is one core/ user on one CPU. This layer checks
+ * the caller's attributes, owns the object's memory and translates core/'s
+ * callbacks into the consumer's. Each virtual PMC holds a reference on
+ * vpmc.ko, so the module cannot be unloaded under it.
+ */
+#define pr_fmt(fmt) "vpmc: " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "core/internal.h"
+#include "priv.h"
+
+static atomic_t vpmc_ids = ATOMIC_INIT(0);
+
+static void vpmc_overflow_cb(struct vpmc_user *user, u64 count)
+{
+	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+
+	vpmc->attr.overflow(vpmc, count, vpmc->attr.priv);
+}
+
+static void vpmc_preempt_cb(struct vpmc_user *user, bool running)
+{
+	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+
+	vpmc->attr.preempt(vpmc, running, vpmc->attr.priv);
+}
+
+#define VPMC_F_ALL		(VPMC_F_EXCLUSIVE | VPMC_F_PINNED)
+/* Thresholds live in signed 64-bit timerqueue keys. */
+#define VPMC_MAX_PERIOD		(S64_MAX / 2)
+
+static int vpmc_attr_check(const struct vpmc_attr *attr)
+{
+	if (!attr || attr->flags & ~VPMC_F_ALL ||
+	    attr->priority < VPMC_PRIO_MIN || attr->priority > VPMC_PRIO_MAX ||
+	    !attr->period != !attr->overflow || attr->period > VPMC_MAX_PERIOD)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * vpmc_create_on() - create a system-wide virtual PMC on a given PMU instance
+ * @pmu: the instance (vpmc_create() uses the default one)
+ * @attr: what to count and how; copied
+ * @cpu: the CPU to count on
+ *
+ * Context: process context, may sleep.
+ * Return: see vpmc_create().
+ */
+struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+			    int cpu)
+{
+	unsigned long allowed = 0;
+	struct vpmc *vpmc;
+	int ret;
+
+	might_sleep();
+	ret = vpmc_attr_check(attr);
+	if (ret)
+		return ERR_PTR(ret);
+	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return ERR_PTR(-EINVAL);
+	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
+	if (ret)
+		return ERR_PTR(ret);
+
+	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
+	if (!vpmc)
+		return ERR_PTR(-ENOMEM);
+	vpmc->attr = *attr;
+	vpmc->user.pmu = pmu;
+	vpmc->user.cpu = cpu;
+	vpmc->user.id = atomic_inc_return(&vpmc_ids);
+	vpmc->user.config = attr->config;
+	vpmc->user.prio = attr->priority;
+	vpmc->user.flags = attr->flags;
+	vpmc->user.allowed = allowed;
+	vpmc->user.period = attr->period;
+	if (attr->overflow)
+		vpmc->user.overflow = vpmc_overflow_cb;
+	if (attr->preempt)
+		vpmc->user.preempted = vpmc_preempt_cb;
+
+	ret = vpmc_core_attach(&vpmc->user);
+	if (ret) {
+		kfree(vpmc);
+		return ERR_PTR(ret);
+	}
+	__module_get(THIS_MODULE);
+	return vpmc;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
+
+/**
+ * vpmc_create() - create a system-wide virtual PMC
+ * @attr: what to count and how; copied
+ * @cpu: the CPU to count on
+ *
+ * The virtual PMC gets a physical counter at once: it shares one already
+ * counting the same event, takes a free one, or preempts the virtual PMCs
+ * of strictly lower priority on one (their preemption callbacks run before
+ * this returns). It is created stopped: call vpmc_start().
+ *
+ * Context: process context, may sleep.
+ * Return: the virtual PMC, or an ERR_PTR: -EINVAL for bad attributes (NULL
+ * @attr, unknown flags, priority out of range, a period without a callback
+ * or the reverse, a period above S64_MAX / 2) or an impossible @cpu;
+ * -ENOENT if the backend does not know the event; -ENOSPC if no counter of
+ * this PMU can ever count it; -EBUSY if no counter can be had now without
+ * preempting an equal or higher priority or a pinned virtual PMC; -ENODEV
+ * if @cpu is offline; -ENOMEM.
+ */
+struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu)
+{
+	return vpmc_create_on(vpmc_default_pmu, attr, cpu);
+}
+EXPORT_SYMBOL_GPL(vpmc_create);
+
+/**
+ * vpmc_destroy() - release a virtual PMC
+ * @vpmc: the virtual PMC; may be NULL or an ERR_PTR
+ *
+ * Its counter goes to the strongest waiting virtual PMC that can use it.
+ * None of @vpmc's callbacks runs after this returns.
+ *
+ * Context: process context, may sleep; not from a vpmc callback.
+ */
+void vpmc_destroy(struct vpmc *vpmc)
+{
+	if (IS_ERR_OR_NULL(vpmc))
+		return;
+	vpmc_core_detach(&vpmc->user);
+	kfree(vpmc);
+	module_put(THIS_MODULE);
+}
+EXPORT_SYMBOL_GPL(vpmc_destroy);
+
+/**
+ * vpmc_start() - start counting
+ * @vpmc: the virtual PMC
+ *
+ * Starting a started virtual PMC does nothing.
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU.
+ * Return: 0, -ENODEV if its CPU is offline, -EINVAL from a context that
+ * cannot reach its CPU.
+ */
+int vpmc_start(struct vpmc *vpmc)
+{
+	return vpmc_core_start(&vpmc->user);
+}
+EXPORT_SYMBOL_GPL(vpmc_start);
+
+/**
+ * vpmc_stop() - stop counting; the count is kept
+ * @vpmc: the virtual PMC
+ *
+ * Stopping one virtual PMC never changes the counts of others sharing its
+ * physical counter.
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU.
+ * Return: 0, -ENODEV if its CPU is offline, -EINVAL from a context that
+ * cannot reach its CPU.
+ */
+int vpmc_stop(struct vpmc *vpmc)
+{
+	return vpmc_core_stop(&vpmc->user);
+}
+EXPORT_SYMBOL_GPL(vpmc_stop);
+
+/**
+ * vpmc_read() - read a virtual PMC
+ * @vpmc: the virtual PMC
+ * @value: its 64-bit count, time enabled and time running
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU.
+ * Return: 0; -EBUSY if it is preempted (@value still holds its frozen
+ * count and its times); -ENODEV if its CPU is offline; -EINVAL from a
+ * context that cannot reach its CPU.
+ */
+int vpmc_read(struct vpmc *vpmc, struct vpmc_value *value)
+{
+	return vpmc_core_read(&vpmc->user, value);
+}
+EXPORT_SYMBOL_GPL(vpmc_read);
+
+/**
+ * vpmc_read_local() - read a virtual PMC of this CPU, from any context
+ * @vpmc: a virtual PMC of the current CPU
+ * @count: set to its 64-bit count
+ *
+ * Takes no lock: usable from NMI handlers and tracers' probes.
+ *
+ * Context: any, including NMI, with preemption disabled.
+ * Return: 0; -EINVAL if @vpmc counts on another CPU; -EBUSY if it is
+ * preempted; -EAGAIN if this NMI interrupted vpmc updating this CPU.
+ */
+int vpmc_read_local(struct vpmc *vpmc, u64 *count)
+{
+	return vpmc_core_read_local(&vpmc->user, count);
+}
+EXPORT_SYMBOL_GPL(vpmc_read_local);
+
+/**
+ * vpmc_write() - set a virtual PMC's count
+ * @vpmc: the virtual PMC
+ * @count: the new 64-bit count (e.g. -period, perfmon-style)
+ *
+ * The next overflow callback comes one full period after @count. Sharers'
+ * counts are not affected.
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU.
+ * Return: 0, -ENODEV if its CPU is offline, -EINVAL from a context that
+ * cannot reach its CPU.
+ */
+int vpmc_write(struct vpmc *vpmc, u64 count)
+{
+	return vpmc_core_write(&vpmc->user, count);
+}
+EXPORT_SYMBOL_GPL(vpmc_write);
+
+/**
+ * vpmc_set_period() - change the overflow period
+ * @vpmc: a virtual PMC created with an overflow callback
+ * @period: events between callbacks, counted from the current count;
+ *	1 to S64_MAX / 2
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU.
+ * Return: 0; -EINVAL if @vpmc has no overflow callback or @period is out
+ * of range; -ENODEV if its CPU is offline.
+ */
+int vpmc_set_period(struct vpmc *vpmc, u64 period)
+{
+	if (!vpmc->attr.overflow || !period || period > VPMC_MAX_PERIOD)
+		return -EINVAL;
+	return vpmc_core_set_period(&vpmc->user, period);
+}
+EXPORT_SYMBOL_GPL(vpmc_set_period);
+
+/**
+ * vpmc_counter_of() - the physical counter a virtual PMC holds, for tests
+ * @vpmc: the virtual PMC
+ *
+ * Context: process context.
+ * Return: the counter index, or -EBUSY if it is preempted.
+ */
+int vpmc_counter_of(struct vpmc *vpmc)
+{
+	return vpmc_core_counter(&vpmc->user);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_counter_of, VPMC_INTERNAL);
+
+/**
+ * vpmc_owner() - vpmc.ko's module, whose references pin it, for tests
+ *
+ * Context: any.
+ * Return: THIS_MODULE of vpmc.ko.
+ */
+struct module *vpmc_owner(void)
+{
+	return THIS_MODULE;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_owner, VPMC_INTERNAL);
