@@ -111,6 +111,7 @@ def main():
     in_kmsg = in_leak = False
     step = None
     step_out = []
+    step_kmsg = []
     done = False
     for i, line in enumerate(lines):
         if line == "VPMC-KMSG-BEGIN":
@@ -121,6 +122,8 @@ def main():
             continue
         if in_kmsg:
             kmsg.append(TIMESTAMP.sub("", line))
+            if step is not None and "vpmc" in line:
+                step_kmsg.append("kernel: " + TIMESTAMP.sub("", line))
             continue
         if line == "VPMC-KMEMLEAK-BEGIN":
             in_leak = True
@@ -136,13 +139,14 @@ def main():
         elif line.startswith("VPMC-STEP-BEGIN "):
             step = line.split()[1]
             step_out = []
+            step_kmsg = []
         elif line.startswith("VPMC-STEP-END "):
             _, name, rc = line.split()
             if rc == "rc=0":
                 v.passed += 1
                 if args.show:
                     print(f"--- {name}: ok")
-                    print("\n".join(step_out))
+                    print("\n".join(step_out + step_kmsg))
             else:
                 v.fail(f"step {name}: exit {rc[3:]}", step_out)
             step = None

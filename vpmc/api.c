@@ -271,3 +271,15 @@ struct module *vpmc_owner(void)
 	return THIS_MODULE;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_owner, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_default() - the PMU instance vpmc_create() uses
+ *
+ * Context: any, while vpmc is loaded.
+ * Return: the default instance.
+ */
+struct vpmc_pmu *vpmc_pmu_default(void)
+{
+	return vpmc_default_pmu;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_default, VPMC_INTERNAL);

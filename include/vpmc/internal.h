@@ -18,5 +18,6 @@ int vpmc_counter_of(struct vpmc *vpmc);
 bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu);
 int vpmc_pmu_check(struct vpmc_pmu *pmu);
 struct module *vpmc_owner(void);
+struct vpmc_pmu *vpmc_pmu_default(void);
 
 #endif /* _VPMC_INTERNAL_H */

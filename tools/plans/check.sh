@@ -14,6 +14,12 @@ step nothing-left-behind test ! -e /sys/kernel/vpmc
 step load-sim-4-3-48 modload "$M/vpmc.ko" backend=sim sim_gp=4 sim_fixed=3 sim_width=48
 step sysfs-sim-4-3-48 pmu_desc sim 4 3 48
 [ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime
+# A consumer's virtual PMCs: visible in debugfs, and they pin vpmc.ko.
+step load-sample-consumer modload "$M/vpmc_demo.ko"
+step debugfs-shows-sharing grep -q "vpmc 2 prio 200 active" /sys/kernel/debug/vpmc/state
+step debugfs-shows-preempted grep -q "prio 100 preempted" /sys/kernel/debug/vpmc/state
+step unload-while-in-use modload -e EAGAIN -r vpmc
+step unload-sample-consumer modload -r vpmc_demo
 step unload-sim-4-3-48 modload -r vpmc
 
 step load-sim-2-0-32 modload "$M/vpmc.ko" sim_gp=2 sim_fixed=0 sim_width=32
