@@ -22,22 +22,8 @@
  * timerqueue. The counter is programmed to interrupt at the earliest one,
  * or at half its range when there is none, so no wrap is ever missed.
  *
- * Locking:
- *  1. Each CPU's arbiter (struct vpmc_cpu) is guarded by its raw spinlock,
- *     always taken on that CPU with interrupts disabled. Everything that
- *     touches a CPU's counters runs on that CPU: callers elsewhere go
- *     through vpmc_pmu_call() (an IPI), because backends such as x86 can
- *     only program their own CPU.
- *  2. vpmc_cpu.seq is odd while the lock holder changes arbiter state.
- *     vpmc_core_read_local() reads under it without the lock, so it works
- *     in NMI context; an NMI that finds it odd has interrupted the writer on
- *     its own CPU and answers -EAGAIN instead of waiting.
- *  3. Callbacks run on their user's CPU with interrupts disabled and the
- *     lock dropped, so they may operate on users of this CPU. No user can
- *     be detached under a callback: detaching runs on the same CPU, which
- *     is busy with interrupts disabled.
- *  4. Backend ops are called under the lock; nothing else is taken under
- *     it.
+ * Locking: the rules are written once, above struct vpmc_cpu in
+ * core/arbiter.h; vc_lock() and the seqcount assert them.
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 

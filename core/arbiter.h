@@ -36,9 +36,29 @@ struct vpmc_counter {
 	struct timerqueue_head tq;
 };
 
+/*
+ * Locking rules:
+ *  1. Each CPU's arbiter (struct vpmc_cpu) is guarded by its raw spinlock,
+ *     always taken on that CPU with interrupts disabled. Everything that
+ *     touches a CPU's counters runs on that CPU: callers elsewhere go
+ *     through vpmc_pmu_call() (an IPI), because backends such as x86 can
+ *     only program their own CPU.
+ *  2. vpmc_cpu.seq is odd while the lock holder changes arbiter state.
+ *     vpmc_core_read_local() reads under it without the lock, so it works
+ *     in NMI context; an NMI that finds it odd has interrupted the writer on
+ *     its own CPU and answers -EAGAIN instead of waiting.
+ *  3. Callbacks run on their user's CPU with interrupts disabled and the
+ *     lock dropped, so they may operate on users of this CPU. No user can
+ *     be detached under a callback: detaching runs on the same CPU, which
+ *     is busy with interrupts disabled.
+ *  4. Backend ops are called under the lock; nothing else is taken under
+ *     it.
+ */
+
 /**
  * struct vpmc_cpu - the arbiter of one CPU
- * @lock: see "Locking" in core/arbiter.c
+ * @lock: guards everything here and the arbiter fields of its users;
+ *	rules 1-4 above
  * @seq: odd while @lock's holder changes counts; lets NMIs read
  * @cpu: the CPU
  * @nr_users: users attached (ACTIVE or WAITING)
