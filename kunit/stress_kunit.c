@@ -208,6 +208,7 @@ static int conc_worker(void *data)
 		int cpu = cpumask_nth(rnd(num_online_cpus()), cpu_online_mask);
 		struct vpmc_value val;
 		struct vpmc *v;
+		int ret;
 
 		if (!p)
 			break;
@@ -224,7 +225,12 @@ static int conc_worker(void *data)
 			atomic_inc(&conc->errors);
 		if (rnd(2) && vpmc_write(v, rnd(1000)))
 			atomic_inc(&conc->errors);
-		if (vpmc_read(v, &val) && vpmc_counter_of(v) >= 0)
+		/* Enough events for a callback, unless preempted meanwhile. */
+		if (vpmc_sim_inject(conc->pmu, cpu, attr.config, attr.period))
+			atomic_inc(&conc->errors);
+		/* -EBUSY is a fair answer: a stronger worker may hold the counter. */
+		ret = vpmc_read(v, &val);
+		if (ret && ret != -EBUSY)
 			atomic_inc(&conc->errors);
 		if (rnd(2))
 			cond_resched();
