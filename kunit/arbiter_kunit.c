@@ -60,17 +60,25 @@ static void arb_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpmc_sim_destroy(ctx->pmu), 0);
 }
 
+/* Create on CPU 0; the test stops here if that fails. */
+static struct vpmc *mk_attr(struct kunit *test, struct vpmc_pmu *pmu,
+			    const struct vpmc_attr *attr)
+{
+	struct vpmc *v = vpmc_create_on(pmu, attr, 0);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(v), "create %#llx prio %d: %ld",
+			       attr->config, attr->priority, PTR_ERR_OR_ZERO(v));
+	return v;
+}
+
 static struct vpmc *mk(struct kunit *test, struct vpmc_pmu *pmu, u64 config,
 		       int prio, unsigned int flags)
 {
 	struct vpmc_attr attr = {
 		.config = config, .priority = prio, .flags = flags,
 	};
-	struct vpmc *v = vpmc_create_on(pmu, &attr, 0);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(v), "create %#llx prio %d: %ld",
-			       config, prio, PTR_ERR_OR_ZERO(v));
-	return v;
+	return mk_attr(test, pmu, &attr);
 }
 
 static u64 count_of(struct kunit *test, struct vpmc *v)
@@ -369,10 +377,8 @@ static struct vpmc *mk_logged(struct kunit *test, struct vpmc_pmu *pmu,
 		.config = config, .priority = prio, .flags = flags,
 		.preempt = log_preempt, .priv = log,
 	};
-	struct vpmc *v = vpmc_create_on(pmu, &attr, 0);
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
-	return v;
+	return mk_attr(test, pmu, &attr);
 }
 
 static void priority_preempt_and_reinstate(struct kunit *test)
@@ -538,10 +544,8 @@ static struct vpmc *mk_periodic(struct kunit *test, struct vpmc_pmu *pmu,
 		.config = config, .priority = VPMC_PRIO_USER,
 		.period = log->period, .overflow = log_overflow, .priv = log,
 	};
-	struct vpmc *v = vpmc_create_on(pmu, &attr, 0);
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
-	return v;
+	return mk_attr(test, pmu, &attr);
 }
 
 /* N sharers with different periods: each gets floor(count / period). */
