@@ -29,17 +29,25 @@ struct arb_ctx {
 	struct vpmc_pmu *pmu;
 };
 
+/* The test's simulated PMU; arb_exit() checks and releases it. */
+static struct vpmc_pmu *arb_sim(struct kunit *test,
+				const struct vpmc_sim_config *cfg)
+{
+	struct arb_ctx *ctx = test->priv;
+
+	ctx->pmu = vpmc_sim_create(cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->pmu));
+	return ctx->pmu;
+}
+
 static struct vpmc_pmu *arb_pmu(struct kunit *test, unsigned int gp,
 				unsigned int fixed, unsigned int width)
 {
 	struct vpmc_sim_config cfg = {
 		.num_gp = gp, .num_fixed = fixed, .width = width,
 	};
-	struct arb_ctx *ctx = test->priv;
 
-	ctx->pmu = vpmc_sim_create(&cfg);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->pmu));
-	return ctx->pmu;
+	return arb_sim(test, &cfg);
 }
 
 static int arb_init(struct kunit *test)
@@ -133,11 +141,8 @@ static struct vpmc_pmu *constrained_pmu(struct kunit *test)
 			{ .config = 0x102, .mask = BIT(1) | BIT(3) },
 		},
 	};
-	struct arb_ctx *ctx = test->priv;
 
-	ctx->pmu = vpmc_sim_create(&cfg);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->pmu));
-	return ctx->pmu;
+	return arb_sim(test, &cfg);
 }
 
 static void constraint_placement(struct kunit *test)
