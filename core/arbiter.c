@@ -526,6 +526,12 @@ static void __set_period(void *info)
 	user_rearm(call->user, false, 0, call->arg);
 }
 
+static void event_put(struct vpmc_user *user)
+{
+	if (user->pmu->ops->event_put)
+		user->pmu->ops->event_put(user->pmu->priv, user->cpu, user->config);
+}
+
 /**
  * vpmc_core_attach() - give a user a counter of its CPU
  * @user: the user; its constant fields set, its period in @period
@@ -536,7 +542,7 @@ static void __set_period(void *info)
  * Context: process context, may sleep.
  * Return: 0; -EBUSY if no counter can be had now without preempting an
  * equal or higher priority or a pinned user (nothing was changed);
- * -ENODEV if the CPU is offline.
+ * -ENODEV if the CPU is offline; or the backend's event_get error.
  */
 int vpmc_core_attach(struct vpmc_user *user)
 {
@@ -554,6 +560,12 @@ int vpmc_core_attach(struct vpmc_user *user)
 	INIT_LIST_HEAD(&user->notify);
 	timerqueue_init(&user->tq);
 
+	if (user->pmu->ops->event_get) {
+		ret = user->pmu->ops->event_get(user->pmu->priv, user->cpu,
+						user->config);
+		if (ret)
+			return ret;
+	}
 	cpus_read_lock();
 	ret = vpmc_pmu_call(user->cpu, __attach, &call);
 	cpus_read_unlock();
@@ -561,6 +573,8 @@ int vpmc_core_attach(struct vpmc_user *user)
 		ret = call.ret;
 	if (!ret)
 		atomic_inc(&user->pmu->nr_users);
+	else
+		event_put(user);
 	return ret;
 }
 
@@ -588,6 +602,7 @@ void vpmc_core_detach(struct vpmc_user *user)
 		local_irq_restore(flags);
 	}
 	cpus_read_unlock();
+	event_put(user);
 	atomic_dec(&user->pmu->nr_users);
 }
 

@@ -51,8 +51,10 @@ struct vpmc_counter {
  *     lock dropped, so they may operate on users of this CPU. No user can
  *     be detached under a callback: detaching runs on the same CPU, which
  *     is busy with interrupts disabled.
- *  4. Backend ops are called under the lock; nothing else is taken under
- *     it.
+ *  4. Backend ops are called under the lock and never sleep; the only lock
+ *     taken under it is a backend's own innermost raw spinlock (the perf
+ *     backend's per-CPU list of backing events). event_get/event_put, which
+ *     may sleep, run before attach and after detach, outside it.
  */
 
 /**

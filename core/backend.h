@@ -38,6 +38,13 @@ struct vpmc_pmu_desc {
  * @probe: check the hardware, claim it and fill @desc; 0 or -errno.
  *	@pmu is the instance to pass to vpmc_pmu_overflow(). Process context.
  * @remove: release what @probe claimed. Process context.
+ * @event_get: optional. A virtual PMC counting the raw event @config on
+ *	@cpu is about to be attached: prepare whatever @enable will need
+ *	there (a backend whose counters can only be set up in process
+ *	context does it here). 0 or -errno, which the attach then returns.
+ *	Process context, may sleep.
+ * @event_put: optional. Undo one successful @event_get, after the virtual
+ *	PMC was detached. Process context, may sleep.
  * @event_constraint: set in @mask the general counters that may count the
  *	raw event @config; -ENOENT if the backend does not know the event,
  *	-EINVAL if @config is malformed. Fixed counters are core/'s business.
@@ -49,16 +56,21 @@ struct vpmc_pmu_desc {
  *	are significant). Must be NMI-safe.
  * @set_period: arrange for counter @idx of this CPU to call
  *	vpmc_pmu_overflow() after @distance more events (1 <= @distance <=
- *	half the counter's range), e.g. by writing -@distance
+ *	half the counter's range), e.g. by writing -@distance. A backend
+ *	that cannot reach that far may interrupt earlier: a call of
+ *	vpmc_pmu_overflow() with nothing due only reprograms the counter.
  *
  * @enable, @disable, @read and @set_period run on @cpu (the current CPU)
- * with interrupts disabled and the CPU's arbiter lock held; @priv is the
- * pointer given to vpmc_pmu_create().
+ * with interrupts disabled and the CPU's arbiter lock held; @enable is only
+ * asked for an event some virtual PMC of @cpu holds an @event_get on. @priv
+ * is the pointer given to vpmc_pmu_create().
  */
 struct vpmc_backend_ops {
 	const char *name;
 	int (*probe)(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc);
 	void (*remove)(void *priv);
+	int (*event_get)(void *priv, int cpu, u64 config);
+	void (*event_put)(void *priv, int cpu, u64 config);
 	int (*event_constraint)(void *priv, u64 config, unsigned long *mask);
 	void (*enable)(void *priv, int cpu, unsigned int idx, u64 config);
 	void (*disable)(void *priv, int cpu, unsigned int idx);

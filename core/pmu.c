@@ -210,6 +210,7 @@ const struct vpmc_pmu_desc *vpmc_pmu_desc(struct vpmc_pmu *pmu)
 {
 	return &pmu->desc;
 }
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_desc, VPMC_INTERNAL);
 
 /**
  * vpmc_pmu_name() - the name of an instance's backend
@@ -264,6 +265,7 @@ int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config, unsigned long *mas
 	bitmap_copy(mask, allowed, VPMC_MAX_COUNTERS);
 	return 0;
 }
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_event_counters, VPMC_INTERNAL);
 
 /* === The public discovery API, on the default instance === */
 

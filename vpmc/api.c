@@ -117,8 +117,10 @@ EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
  * or the reverse, a period above S64_MAX / 2) or an impossible @cpu;
  * -ENOENT if the backend does not know the event; -ENOSPC if no counter of
  * this PMU can ever count it; -EBUSY if no counter can be had now without
- * preempting an equal or higher priority or a pinned virtual PMC; -ENODEV
- * if @cpu is offline; -ENOMEM.
+ * preempting an equal or higher priority or a pinned virtual PMC, or (perf
+ * backend) if perf has no hardware counter left for a new event; -ENODEV
+ * if @cpu is offline; -ENOMEM; -EACCES, -EOPNOTSUPP and the like if the
+ * perf backend's perf event cannot be created.
  */
 struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu)
 {

@@ -13,20 +13,47 @@
 #include "arch/backends.h"
 #include "priv.h"
 
-static char *backend = "sim";
+static char *backend = "auto";
 module_param(backend, charp, 0444);
-MODULE_PARM_DESC(backend, "hardware backend: sim (default sim)");
+MODULE_PARM_DESC(backend, "hardware backend: auto, perf, x86 or sim (default auto: x86 if its counters can be had, else perf)");
 
 static const struct {
 	const char *name;
 	struct vpmc_pmu *(*create)(void);
 	int (*destroy)(struct vpmc_pmu *pmu);
 } vpmc_backends[] = {
+	{ "perf", vpmc_perf_create, vpmc_perf_destroy },
+	{ "x86", vpmc_x86_create_default, vpmc_x86_destroy },
 	{ "sim", vpmc_sim_create_default, vpmc_sim_destroy },
 };
 
+enum { VPMC_BACKEND_PERF, VPMC_BACKEND_X86 };
+
 /* The entry of vpmc_backends[] that made vpmc_default_pmu. */
 static unsigned int vpmc_backend_idx;
+
+static struct vpmc_pmu *vpmc_backend_create(unsigned int i)
+{
+	struct vpmc_pmu *pmu = vpmc_backends[i].create();
+
+	if (IS_ERR(pmu))
+		pr_err("backend %s failed to probe: %ld\n", vpmc_backends[i].name,
+		       PTR_ERR(pmu));
+	else
+		vpmc_backend_idx = i;
+	return pmu;
+}
+
+/* auto: the exclusive x86 backend if it can be had, else perf. */
+static struct vpmc_pmu *vpmc_backend_auto(void)
+{
+	struct vpmc_pmu *pmu = vpmc_backend_create(VPMC_BACKEND_X86);
+
+	if (!IS_ERR(pmu))
+		return pmu;
+	pr_info("backend auto: x86 unavailable (%ld), using perf\n", PTR_ERR(pmu));
+	return vpmc_backend_create(VPMC_BACKEND_PERF);
+}
 
 static int __init vpmc_init(void)
 {
@@ -34,20 +61,20 @@ static int __init vpmc_init(void)
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(vpmc_backends); i++)
-		if (sysfs_streq(backend, vpmc_backends[i].name))
-			break;
-	if (i == ARRAY_SIZE(vpmc_backends)) {
-		pr_err("unknown backend '%s' (available: sim)\n", backend);
-		return -EINVAL;
+	if (sysfs_streq(backend, "auto")) {
+		pmu = vpmc_backend_auto();
+	} else {
+		for (i = 0; i < ARRAY_SIZE(vpmc_backends); i++)
+			if (sysfs_streq(backend, vpmc_backends[i].name))
+				break;
+		if (i == ARRAY_SIZE(vpmc_backends)) {
+			pr_err("unknown backend '%s' (auto, perf, x86, sim)\n", backend);
+			return -EINVAL;
+		}
+		pmu = vpmc_backend_create(i);
 	}
-	pmu = vpmc_backends[i].create();
-	if (IS_ERR(pmu)) {
-		pr_err("backend %s failed to probe: %ld\n", vpmc_backends[i].name,
-		       PTR_ERR(pmu));
+	if (IS_ERR(pmu))
 		return PTR_ERR(pmu);
-	}
-	vpmc_backend_idx = i;
 	vpmc_default_pmu = pmu;
 	ret = vpmc_sysfs_init();
 	if (ret)
@@ -59,7 +86,7 @@ static int __init vpmc_init(void)
 
 err_pmu:
 	vpmc_default_pmu = NULL;
-	vpmc_backends[i].destroy(pmu);
+	vpmc_backends[vpmc_backend_idx].destroy(pmu);
 	return ret;
 }
 

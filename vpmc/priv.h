@@ -7,7 +7,7 @@
 
 #include "core/internal.h"
 
-#define VPMC_VERSION	"0.2.0"
+#define VPMC_VERSION	"0.3.0"
 
 /**
  * struct vpmc - a system-wide virtual PMC

@@ -20,4 +20,8 @@ int vpmc_pmu_check(struct vpmc_pmu *pmu);
 struct module *vpmc_owner(void);
 struct vpmc_pmu *vpmc_pmu_default(void);
 
+struct vpmc_pmu_desc;
+const struct vpmc_pmu_desc *vpmc_pmu_desc(struct vpmc_pmu *pmu);
+int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config, unsigned long *mask);
+
 #endif /* _VPMC_INTERNAL_H */

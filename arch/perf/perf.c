@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The perf-events backend: vpmc's counters are backed by pinned per-CPU
+ * kernel perf events, so vpmc runs wherever perf does and coexists with
+ * perf's own users and the NMI watchdog.
+ *
+ * Counters. A CPU has @gp general and @fixed fixed "hardware" counters
+ * (the PMU's, as perf reports them; the perf_gp parameter overrides) and
+ * perf_sw "software" counters for perf's software events, which need no
+ * hardware and make vpmc usable in guests without a PMU.
+ *
+ * Raw encoding: config bits 0-55 are perf_event_attr.config, bits 56-59
+ * its type (0: PERF_TYPE_RAW, the PMU's own encoding - the x86 event
+ * select, the ARMv8 event number; 1: PERF_TYPE_SOFTWARE; 2:
+ * PERF_TYPE_HARDWARE, perf's generic events), bits 60-63 are zero.
+ *
+ * Backing events. Creating a perf event sleeps, but core/ enables counters
+ * with interrupts disabled. So a backing event is created by event_get(),
+ * in process context, when the first virtual PMC of its event is attached
+ * on a CPU, and lives - counting - until the last one is gone; enable()
+ * and disable() only bind a counter to it and take snapshots of its count.
+ * The cost: every distinct event with virtual PMCs on a CPU holds a perf
+ * event, and for a hardware event a hardware counter in perf's scheduling,
+ * whether or not vpmc's arbiter lets it count now. A new event perf cannot
+ * schedule is refused with -EBUSY rather than left in error state.
+ *
+ * Reads never take perf's mutex: on the event's CPU the PMU's own read
+ * folds the hardware into event->count (the method of LTTng's perf
+ * contexts); this is NMI-safe for the PMUs perf has.
+ *
+ * Overflow. perf_event_period() takes a mutex, so set_period() moves the
+ * threshold the way perf itself does when it changes a period from an
+ * IPI: on the event's CPU, interrupts off, stop the event (folding its
+ * count), set its period, start it again with a reload. perf's overflow
+ * handler may run in NMI context, so it only marks the counters bound to
+ * the event and queues an irq_work, which calls vpmc_pmu_overflow().
+ * Several counters bound to one event (exclusive virtual PMCs of the same
+ * event) each keep their own threshold; the event is programmed for the
+ * nearest.
+ *
+ * Credentials. Per-CPU perf events are checked against the caller's
+ * credentials (perf_allow_cpu()); vpmc's consumers make their own checks
+ * where user requests enter, so backing events are created with kernel
+ * credentials.
+ */
+#define pr_fmt(fmt) "vpmc-perf: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/bits.h>
+#include <linux/cpumask.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/irq_work.h>
+#include <linux/list.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/perf_event.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#ifdef CONFIG_ARM_PMU
+#include <linux/perf/arm_pmu.h>
+#endif
+
+#include "arch/backends.h"
+
+#define PERF_CFG_EVENT		GENMASK_ULL(55, 0)
+#define PERF_CFG_TYPE_SHIFT	56
+#define PERF_CFG_TYPE		GENMASK_ULL(59, 56)
+#define PERF_CFG_RESERVED	GENMASK_ULL(63, 60)
+
+enum { VPMC_PERF_RAW, VPMC_PERF_SOFTWARE, VPMC_PERF_HARDWARE, VPMC_PERF_TYPES };
+
+static const u32 perf_types[VPMC_PERF_TYPES] = {
+	[VPMC_PERF_RAW]		= PERF_TYPE_RAW,
+	[VPMC_PERF_SOFTWARE]	= PERF_TYPE_SOFTWARE,
+	[VPMC_PERF_HARDWARE]	= PERF_TYPE_HARDWARE,
+};
+
+/* perf's MAX_INTERRUPTS: the event is throttled until the next tick. */
+#define PERF_THROTTLED		(~0ULL)
+/* A period that never comes: the event interrupts only when asked to. */
+#define PERF_IDLE_PERIOD	BIT_ULL(62)
+
+static int perf_gp = -1;
+module_param(perf_gp, int, 0444);
+MODULE_PARM_DESC(perf_gp, "perf backend: general hardware counters per CPU (default -1: as the PMU reports)");
+
+static unsigned int perf_sw = 8;
+module_param(perf_sw, uint, 0444);
+MODULE_PARM_DESC(perf_sw, "perf backend: software-event counters per CPU (default 8)");
+
+static const u64 perf_generic[VPMC_EVENT_MAX] = {
+	[VPMC_EVENT_CYCLES]		= PERF_COUNT_HW_CPU_CYCLES,
+	[VPMC_EVENT_INSTRUCTIONS]	= PERF_COUNT_HW_INSTRUCTIONS,
+	[VPMC_EVENT_REF_CYCLES]		= PERF_COUNT_HW_REF_CPU_CYCLES,
+	[VPMC_EVENT_CACHE_REFERENCES]	= PERF_COUNT_HW_CACHE_REFERENCES,
+	[VPMC_EVENT_CACHE_MISSES]	= PERF_COUNT_HW_CACHE_MISSES,
+	[VPMC_EVENT_BRANCHES]		= PERF_COUNT_HW_BRANCH_INSTRUCTIONS,
+	[VPMC_EVENT_BRANCH_MISSES]	= PERF_COUNT_HW_BRANCH_MISSES,
+};
+
+/* The software events offered; the others make no sense per CPU. */
+static const unsigned long perf_sw_events =
+	BIT(PERF_COUNT_SW_CPU_CLOCK) | BIT(PERF_COUNT_SW_PAGE_FAULTS) |
+	BIT(PERF_COUNT_SW_CONTEXT_SWITCHES) | BIT(PERF_COUNT_SW_CPU_MIGRATIONS) |
+	BIT(PERF_COUNT_SW_PAGE_FAULTS_MIN) | BIT(PERF_COUNT_SW_PAGE_FAULTS_MAJ) |
+	BIT(PERF_COUNT_SW_ALIGNMENT_FAULTS) | BIT(PERF_COUNT_SW_EMULATION_FAULTS);
+
+static u64 pb_config(unsigned int type, u64 event)
+{
+	return (u64)type << PERF_CFG_TYPE_SHIFT | event;
+}
+
+struct vpmc_perf;
+
+/**
+ * struct perf_backing - the perf event behind one event on one CPU
+ * @node: in perf_cpu.events
+ * @config: vpmc's raw encoding
+ * @refs: event_get()s not yet put
+ * @event: the pinned kernel perf event
+ * @pc: its CPU's state
+ * @bound: counters enabled on it (written under the arbiter lock, read by
+ *	the overflow handler)
+ */
+struct perf_backing {
+	struct list_head node;
+	u64 config;
+	unsigned int refs;
+	struct perf_event *event;
+	struct perf_cpu *pc;
+	unsigned long bound;
+};
+
+/**
+ * struct perf_slot - one vpmc counter
+ * @be: the backing event while enabled, else NULL
+ * @acc: events counted in earlier enabled spans
+ * @base: the backing event's count when enabled
+ * @target: the backing event's count at this counter's next threshold
+ */
+struct perf_slot {
+	struct perf_backing *be;
+	u64 acc;
+	u64 base;
+	u64 target;
+};
+
+/**
+ * struct perf_cpu - the backend's state for one CPU
+ * @lock: protects @events against the lookup in enable(); nests inside
+ *	the arbiter's lock, taken with interrupts disabled
+ * @events: backing events of this CPU
+ * @work: delivers overflows outside NMI context
+ * @pending: counters with an overflow to deliver
+ * @vp: the backend
+ * @slot: the counters
+ */
+struct perf_cpu {
+	raw_spinlock_t lock;
+	struct list_head events;
+	struct irq_work work;
+	unsigned long pending;
+	struct vpmc_perf *vp;
+	struct perf_slot slot[VPMC_MAX_COUNTERS];
+};
+
+/**
+ * struct vpmc_perf - the perf backend
+ * @pmu: the instance it drives
+ * @mutex: serialises event_get()/event_put() (creation and release)
+ * @cred: kernel credentials for creating events
+ * @gp: general hardware counters: indices 0 to @gp - 1
+ * @hw: hardware counters, fixed ones included; software ones follow
+ * @num: all counters
+ * @cpus: per-CPU state
+ */
+struct vpmc_perf {
+	struct vpmc_pmu *pmu;
+	struct mutex mutex;	/* see @mutex above */
+	const struct cred *cred;
+	unsigned int gp;
+	unsigned int hw;
+	unsigned int num;
+	struct perf_cpu __percpu *cpus;
+};
+
+static u32 pb_type_of(u64 config)
+{
+	return perf_types[(config & PERF_CFG_TYPE) >> PERF_CFG_TYPE_SHIFT];
+}
+
+static void pb_attr_init(struct perf_event_attr *attr, u64 config)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	attr->type = pb_type_of(config);
+	attr->config = config & PERF_CFG_EVENT;
+	attr->pinned = 1;
+	attr->sample_period = PERF_IDLE_PERIOD;
+}
+
+/* NMI-safe: the PMU's read folds the hardware into event->count. */
+static u64 pb_count(struct perf_event *event)
+{
+	if (READ_ONCE(event->oncpu) == smp_processor_id())
+		event->pmu->read(event);
+	return local64_read(&event->count);
+}
+
+static void pb_overflow(struct perf_event *event,
+			struct perf_sample_data *data, struct pt_regs *regs)
+{
+	struct perf_backing *be = event->overflow_handler_context;
+	unsigned long bound = READ_ONCE(be->bound);
+	unsigned int idx;
+
+	if (!bound)
+		return;
+	for_each_set_bit(idx, &bound, VPMC_MAX_COUNTERS)
+		set_bit(idx, &be->pc->pending);
+	irq_work_queue(&be->pc->work);
+}
+
+static void pb_deliver(struct irq_work *work)
+{
+	struct perf_cpu *pc = container_of(work, struct perf_cpu, work);
+	unsigned int idx;
+
+	for (idx = 0; idx < VPMC_MAX_COUNTERS; idx++)
+		if (test_and_clear_bit(idx, &pc->pending))
+			vpmc_pmu_overflow(pc->vp->pmu, idx);
+}
+
+/* Move the backing event's next overflow @dist events from now. */
+static void pb_reprogram(struct perf_event *event, u64 dist)
+{
+	struct hw_perf_event *hwc = &event->hw;
+	bool active = READ_ONCE(event->oncpu) == smp_processor_id();
+	bool hrtimer = event->attr.type == PERF_TYPE_SOFTWARE &&
+		       event->attr.config == PERF_COUNT_SW_CPU_CLOCK;
+
+	dist = clamp_t(u64, dist, 1, PERF_IDLE_PERIOD);
+	if (active) {
+		/* As perf's own period change: restart a throttled event now. */
+		if (hwc->interrupts == PERF_THROTTLED)
+			hwc->interrupts = 0;
+		event->pmu->stop(event, PERF_EF_UPDATE);
+	}
+	hwc->sample_period = dist;
+	hwc->last_period = dist;
+	/*
+	 * Hardware PMUs and the hrtimer-driven cpu-clock count period_left
+	 * down to zero; the other software events count it up from -period.
+	 */
+	if (event->attr.type == PERF_TYPE_SOFTWARE && !hrtimer)
+		local64_set(&hwc->period_left, -(s64)dist);
+	else
+		local64_set(&hwc->period_left, dist);
+	if (active)
+		event->pmu->start(event, PERF_EF_RELOAD);
+}
+
+static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
+{
+	struct perf_backing *be;
+
+	list_for_each_entry(be, &pc->events, node)
+		if (be->config == config)
+			return be;
+	return NULL;
+}
+
+static int pb_event_get(void *priv, int cpu, u64 config)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	struct perf_event_attr attr;
+	struct perf_backing *be;
+	struct perf_event *event;
+	const struct cred *old;
+	int ret = 0;
+
+	mutex_lock(&vp->mutex);
+	be = pb_find(pc, config);
+	if (be) {
+		be->refs++;
+		goto out;
+	}
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	be->config = config;
+	be->refs = 1;
+	be->pc = pc;
+	pb_attr_init(&attr, config);
+	old = override_creds(vp->cred);
+	event = perf_event_create_kernel_counter(&attr, cpu, NULL, pb_overflow, be);
+	revert_creds(old);
+	if (IS_ERR(event)) {
+		ret = PTR_ERR(event);
+		kfree(be);
+		goto out;
+	}
+	/* A pinned event perf could not schedule is in error state for good. */
+	if (READ_ONCE(event->state) == PERF_EVENT_STATE_ERROR) {
+		pr_info_ratelimited("cpu %d: no free hardware counter for event %#llx\n",
+				    cpu, config);
+		perf_event_release_kernel(event);
+		kfree(be);
+		ret = -EBUSY;
+		goto out;
+	}
+	be->event = event;
+	raw_spin_lock_irq(&pc->lock);
+	list_add(&be->node, &pc->events);
+	raw_spin_unlock_irq(&pc->lock);
+out:
+	mutex_unlock(&vp->mutex);
+	return ret;
+}
+
+static void pb_event_put(void *priv, int cpu, u64 config)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	struct perf_backing *be;
+
+	mutex_lock(&vp->mutex);
+	be = pb_find(pc, config);
+	if (WARN_ON_ONCE(!be) || --be->refs)
+		goto out;
+	/* core/ disabled every counter of a detached event. */
+	WARN_ON_ONCE(READ_ONCE(be->bound));
+	raw_spin_lock_irq(&pc->lock);
+	list_del(&be->node);
+	raw_spin_unlock_irq(&pc->lock);
+	perf_event_release_kernel(be->event);
+	kfree(be);
+out:
+	mutex_unlock(&vp->mutex);
+}
+
+static int pb_event_constraint(void *priv, u64 config, unsigned long *mask)
+{
+	struct vpmc_perf *vp = priv;
+	unsigned int type = (config & PERF_CFG_TYPE) >> PERF_CFG_TYPE_SHIFT;
+	u64 event = config & PERF_CFG_EVENT;
+
+	if ((config & PERF_CFG_RESERVED) || type >= VPMC_PERF_TYPES)
+		return -EINVAL;
+	switch (type) {
+	case VPMC_PERF_SOFTWARE:
+		if (event >= BITS_PER_LONG || !(perf_sw_events & BIT(event)))
+			return -ENOENT;
+		bitmap_set(mask, vp->hw, vp->num - vp->hw);
+		return 0;
+	case VPMC_PERF_HARDWARE:
+		if (event >= PERF_COUNT_HW_MAX)
+			return -ENOENT;
+		break;
+	}
+	bitmap_set(mask, 0, vp->gp);
+	return 0;
+}
+
+static void pb_enable(void *priv, int cpu, unsigned int idx, u64 config)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_cpu *pc = this_cpu_ptr(vp->cpus);
+	struct perf_slot *s = &pc->slot[idx];
+	struct perf_backing *be;
+
+	raw_spin_lock(&pc->lock);
+	be = pb_find(pc, config);
+	raw_spin_unlock(&pc->lock);
+	if (WARN_ON_ONCE(!be))
+		return;
+	s->base = pb_count(be->event);
+	s->target = s->base + PERF_IDLE_PERIOD;
+	WRITE_ONCE(s->be, be);
+	set_bit(idx, &be->bound);
+}
+
+static void pb_disable(void *priv, int cpu, unsigned int idx)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
+	struct perf_backing *be = s->be;
+
+	if (!be)
+		return;
+	clear_bit(idx, &be->bound);
+	s->acc += pb_count(be->event) - s->base;
+	WRITE_ONCE(s->be, NULL);
+}
+
+static u64 pb_read(void *priv, int cpu, unsigned int idx)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
+	struct perf_backing *be = READ_ONCE(s->be);
+
+	if (!be)
+		return s->acc;
+	return s->acc + pb_count(be->event) - s->base;
+}
+
+static void pb_set_period(void *priv, int cpu, unsigned int idx, u64 distance)
+{
+	struct vpmc_perf *vp = priv;
+	struct perf_cpu *pc = this_cpu_ptr(vp->cpus);
+	struct perf_backing *be = pc->slot[idx].be;
+	u64 now, dist = PERF_IDLE_PERIOD;
+	unsigned int i;
+
+	if (!be)
+		return;
+	now = pb_count(be->event);
+	pc->slot[idx].target = now + distance;
+	for_each_set_bit(i, &be->bound, VPMC_MAX_COUNTERS) {
+		s64 left = pc->slot[i].target - now;
+
+		dist = min_t(u64, dist, max_t(s64, left, 1));
+	}
+	pb_reprogram(be->event, dist);
+}
+
+/* How many hardware counters the PMU has: general and fixed. */
+static void pb_hw_counters(unsigned int *gp, unsigned int *fixed)
+{
+#ifdef CONFIG_X86
+	struct x86_pmu_capability cap;
+
+	perf_get_x86_pmu_capability(&cap);
+	*gp = cap.num_counters_gp;
+	*fixed = min(cap.num_counters_fixed, 3);
+#elif defined(CONFIG_ARM_PMU)
+	struct perf_event_attr attr;
+	struct perf_event *event;
+
+	*gp = 0;
+	*fixed = 0;
+	pb_attr_init(&attr, pb_config(VPMC_PERF_HARDWARE, PERF_COUNT_HW_CPU_CYCLES));
+	attr.disabled = 1;
+	event = perf_event_create_kernel_counter(&attr, raw_smp_processor_id(),
+						 NULL, NULL, NULL);
+	if (IS_ERR(event))
+		return;
+	/* ARMv8: num_events counts the cycle counter, which only counts cycles. */
+	*gp = to_arm_pmu(event->pmu)->num_events - 1;
+	*fixed = 1;
+	perf_event_release_kernel(event);
+#else
+	*gp = 0;
+	*fixed = 0;
+#endif
+}
+
+/* The fixed counters' events, in the order the PMU numbers them. */
+static u64 pb_fixed_event(unsigned int i)
+{
+#ifdef CONFIG_X86
+	static const u64 x86_fixed[] = { 0x00c0, 0x003c, 0x0300 };
+
+	return pb_config(VPMC_PERF_RAW, x86_fixed[i]);
+#else
+	return pb_config(VPMC_PERF_HARDWARE, PERF_COUNT_HW_CPU_CYCLES);
+#endif
+}
+
+/* Whether perf can create the generic event (it exists on this PMU). */
+static bool pb_generic_works(u64 config)
+{
+	struct perf_event_attr attr;
+	struct perf_event *event;
+
+	pb_attr_init(&attr, config);
+	attr.disabled = 1;
+	event = perf_event_create_kernel_counter(&attr, raw_smp_processor_id(),
+						 NULL, NULL, NULL);
+	if (IS_ERR(event))
+		return false;
+	perf_event_release_kernel(event);
+	return true;
+}
+
+static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc)
+{
+	struct vpmc_perf *vp = priv;
+	unsigned int gp, fixed, i, n = 0;
+	const struct cred *old;
+	int cpu;
+
+	vp->cred = prepare_kernel_cred(NULL);
+	if (!vp->cred)
+		return -ENOMEM;
+	old = override_creds(vp->cred);
+	pb_hw_counters(&gp, &fixed);
+	if (perf_gp >= 0)
+		gp = perf_gp;
+	if (!gp)
+		fixed = 0;
+	if (gp + fixed + perf_sw > VPMC_MAX_COUNTERS || gp + fixed + perf_sw == 0) {
+		pr_err("%u general, %u fixed, %u software counters: 1 to %u in all\n",
+		       gp, fixed, perf_sw, VPMC_MAX_COUNTERS);
+		revert_creds(old);
+		put_cred(vp->cred);
+		return -EINVAL;
+	}
+	for (i = 0; i < gp; i++, n++) {
+		desc->counters[n].kind = VPMC_COUNTER_GENERAL;
+		desc->counters[n].width = 64;
+	}
+	for (i = 0; i < fixed; i++, n++) {
+		desc->counters[n].kind = VPMC_COUNTER_FIXED;
+		desc->counters[n].width = 64;
+		desc->counters[n].fixed_event = pb_fixed_event(i);
+	}
+	vp->gp = gp;
+	vp->hw = n;
+	for (i = 0; i < perf_sw; i++, n++) {
+		desc->counters[n].kind = VPMC_COUNTER_GENERAL;
+		desc->counters[n].width = 64;
+	}
+	vp->num = n;
+	desc->num_counters = n;
+	desc->event_format = "event=config:0-55 type=config:56-59";
+	for (i = 0; i < VPMC_EVENT_MAX && vp->hw; i++) {
+		desc->generic[i] = pb_config(VPMC_PERF_HARDWARE, perf_generic[i]);
+		if (pb_generic_works(desc->generic[i]))
+			desc->generic_valid |= BIT(i);
+	}
+	revert_creds(old);
+
+	vp->cpus = alloc_percpu(struct perf_cpu);
+	if (!vp->cpus) {
+		put_cred(vp->cred);
+		return -ENOMEM;
+	}
+	for_each_possible_cpu(cpu) {
+		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+
+		raw_spin_lock_init(&pc->lock);
+		INIT_LIST_HEAD(&pc->events);
+		init_irq_work(&pc->work, pb_deliver);
+		pc->vp = vp;
+	}
+	mutex_init(&vp->mutex);
+	vp->pmu = pmu;
+	pr_info("%u general and %u fixed hardware counters, %u for software events\n",
+		gp, fixed, perf_sw);
+	return 0;
+}
+
+static void pb_remove(void *priv)
+{
+	struct vpmc_perf *vp = priv;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+
+		WARN_ON_ONCE(!list_empty(&pc->events));
+		irq_work_sync(&pc->work);
+	}
+	free_percpu(vp->cpus);
+	put_cred(vp->cred);
+	mutex_destroy(&vp->mutex);
+}
+
+static const struct vpmc_backend_ops vpmc_perf_ops = {
+	.name			= "perf",
+	.probe			= pb_probe,
+	.remove			= pb_remove,
+	.event_get		= pb_event_get,
+	.event_put		= pb_event_put,
+	.event_constraint	= pb_event_constraint,
+	.enable			= pb_enable,
+	.disable		= pb_disable,
+	.read			= pb_read,
+	.set_period		= pb_set_period,
+};
+
+/**
+ * vpmc_perf_create() - a PMU instance on perf events
+ *
+ * Context: process context, may sleep.
+ * Return: the instance, or an ERR_PTR from vpmc_pmu_create().
+ */
+struct vpmc_pmu *vpmc_perf_create(void)
+{
+	struct vpmc_perf *vp;
+	struct vpmc_pmu *pmu;
+
+	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	if (!vp)
+		return ERR_PTR(-ENOMEM);
+	pmu = vpmc_pmu_create(&vpmc_perf_ops, vp);
+	if (IS_ERR(pmu))
+		kfree(vp);
+	return pmu;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_perf_create, VPMC_INTERNAL);
+
+/**
+ * vpmc_perf_destroy() - release an idle perf instance
+ * @pmu: from vpmc_perf_create()
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EBUSY while virtual PMCs are attached.
+ */
+int vpmc_perf_destroy(struct vpmc_pmu *pmu)
+{
+	void *vp = vpmc_pmu_priv(pmu);
+	int ret;
+
+	ret = vpmc_pmu_destroy(pmu);
+	if (!ret)
+		kfree(vp);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_perf_destroy, VPMC_INTERNAL);
