@@ -34,6 +34,8 @@ x86_64) busybox=/bin/busybox ;;
 arm64) busybox=$(with_lock deb-busybox-arm64 fetch_deb busybox-static:arm64)/bin/busybox ;;
 esac
 cp "$busybox" "$stage/root/bin/busybox"
+# arm64 guests get Debian's arm64 perf, for perf stat beside vpmc.
+[ "$arch" = arm64 ] && cp -a "$(with_lock arm64-perf "$VPMC_TOP/scripts/arm64-perf.sh")"/. "$stage/root/"
 install -m 0755 "$VPMC_TOP/scripts/guest/init" "$stage/root/init"
 cp "$VPMC_TOP/scripts/guest/guest.sh" "$stage/root/vpmc/guest.sh"
 cp "$VPMC_TOP/tools/plans/$plan.sh" "$stage/root/vpmc/plan.sh"

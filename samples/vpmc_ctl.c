@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vpmc_ctl.ko - system-wide virtual PMCs driven from user space, for the
+ * in-guest tests (and anyone curious). A consumer of the public API only.
+ *
+ * /sys/kernel/debug/vpmc_ctl (root only) takes one command per write:
+ *	create CPU CONFIG [PERIOD]	a virtual PMC, stopped; PERIOD > 0 counts
+ *					overflow callbacks
+ *	start | stop			all of them
+ *	destroy				all of them
+ * and reads back one line per virtual PMC:
+ *	CPU CONFIG PERIOD COUNT CALLBACKS TIME_ENABLED TIME_RUNNING
+ * Errors come back as the write's errno (the API's, see vpmc_create()).
+ */
+#define pr_fmt(fmt) "vpmc_ctl: " fmt
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include <vpmc/vpmc.h>
+
+#define CTL_MAX		64
+
+struct ctl_vpmc {
+	struct vpmc *vpmc;
+	int cpu;
+	u64 config;
+	u64 period;
+	atomic64_t callbacks;
+};
+
+/* Serialises the commands and the listing. */
+static DEFINE_MUTEX(ctl_mutex);
+static struct ctl_vpmc *ctl[CTL_MAX];
+static unsigned int ctl_num;
+static struct dentry *ctl_file;
+
+static void ctl_overflow(struct vpmc *v, u64 count, void *priv)
+{
+	struct ctl_vpmc *c = priv;
+
+	atomic64_inc(&c->callbacks);
+}
+
+static int ctl_create(int cpu, u64 config, u64 period)
+{
+	struct vpmc_attr attr = {
+		.config = config, .priority = VPMC_PRIO_USER, .period = period,
+	};
+	struct ctl_vpmc *c;
+
+	if (ctl_num == CTL_MAX)
+		return -ENOSPC;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->cpu = cpu;
+	c->config = config;
+	c->period = period;
+	attr.overflow = period ? ctl_overflow : NULL;
+	attr.priv = c;
+	c->vpmc = vpmc_create(&attr, cpu);
+	if (IS_ERR(c->vpmc)) {
+		int ret = PTR_ERR(c->vpmc);
+
+		kfree(c);
+		return ret;
+	}
+	ctl[ctl_num++] = c;
+	return 0;
+}
+
+static void ctl_destroy_all(void)
+{
+	while (ctl_num) {
+		struct ctl_vpmc *c = ctl[--ctl_num];
+
+		vpmc_destroy(c->vpmc);
+		kfree(c);
+	}
+}
+
+static int ctl_each(int (*fn)(struct vpmc *vpmc))
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ctl_num; i++) {
+		ret = fn(ctl[i]->vpmc);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static ssize_t ctl_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char buf[96];
+	u64 config, period = 0;
+	int cpu, n, ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	mutex_lock(&ctl_mutex);
+	if (!strcmp(buf, "start")) {
+		ret = ctl_each(vpmc_start);
+	} else if (!strcmp(buf, "stop")) {
+		ret = ctl_each(vpmc_stop);
+	} else if (!strcmp(buf, "destroy")) {
+		ctl_destroy_all();
+		ret = 0;
+	} else {
+		n = sscanf(buf, "create %d %lli %lli", &cpu, &config, &period);
+		ret = n >= 2 ? ctl_create(cpu, config, period) : -EINVAL;
+	}
+	mutex_unlock(&ctl_mutex);
+	return ret ? ret : len;
+}
+
+static int ctl_show(struct seq_file *m, void *v)
+{
+	struct vpmc_value val;
+	unsigned int i;
+	int ret;
+
+	mutex_lock(&ctl_mutex);
+	for (i = 0; i < ctl_num; i++) {
+		struct ctl_vpmc *c = ctl[i];
+
+		ret = vpmc_read(c->vpmc, &val);
+		seq_printf(m, "%d %#llx %llu %llu %lld %llu %llu%s\n", c->cpu, c->config,
+			   c->period, val.count, atomic64_read(&c->callbacks),
+			   val.time_enabled, val.time_running,
+			   ret == -EBUSY ? " preempted" : ret ? " error" : "");
+	}
+	mutex_unlock(&ctl_mutex);
+	return 0;
+}
+
+static int ctl_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ctl_show, NULL);
+}
+
+static const struct file_operations ctl_fops = {
+	.owner		= THIS_MODULE,
+	.open		= ctl_open,
+	.read		= seq_read,
+	.write		= ctl_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int __init ctl_init(void)
+{
+	ctl_file = debugfs_create_file("vpmc_ctl", 0600, NULL, NULL, &ctl_fops);
+	return 0;
+}
+
+static void __exit ctl_exit(void)
+{
+	debugfs_remove(ctl_file);
+	ctl_destroy_all();
+}
+
+module_init(ctl_init);
+module_exit(ctl_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vpmc: system-wide virtual PMCs driven through debugfs");
