@@ -46,6 +46,11 @@
 			 VPMC_EVTSEL_EDGE | VPMC_EVTSEL_INV | GENMASK_ULL(31, 24))
 #define X86_CFG_EVENT	GENMASK_ULL(7, 0)
 
+/* The raw encoding, as /sys/kernel/vpmc/format shows it (one line). */
+static const char *const x86_event_format[] = {
+	"event=config:0-7 umask=config:8-15 usr=config:16 os=config:17 edge=config:18 inv=config:23 cmask=config:24-31",
+};
+
 /* Fixed counters' events, in counter order. */
 static const u64 x86_fixed_events[VPMC_X86_MAX_FIXED] = { 0x00c0, 0x003c, 0x0300 };
 
@@ -266,8 +271,7 @@ static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *des
 		desc->counters[n].fixed_event = x86_fixed_events[i];
 	}
 	desc->num_counters = n;
-	desc->event_format =
-		"event=config:0-7 umask=config:8-15 usr=config:16 os=config:17 edge=config:18 inv=config:23 cmask=config:24-31";
+	desc->event_format = x86_event_format[0];
 	x86->hw->cpuid(x86->ctx, 0xa, r);
 	for (i = 0; i < ARRAY_SIZE(x86_arch_events); i++) {
 		enum vpmc_generic_event g = x86_arch_events[i].generic;
