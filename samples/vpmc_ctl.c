@@ -104,7 +104,7 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
 	char buf[96];
-	u64 config, period = 0;
+	long long config, period = 0;
 	int cpu, n, ret;
 
 	if (len >= sizeof(buf))
@@ -123,7 +123,7 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 		ret = 0;
 	} else {
 		n = sscanf(buf, "create %d %lli %lli", &cpu, &config, &period);
-		ret = n >= 2 ? ctl_create(cpu, config, period) : -EINVAL;
+		ret = n >= 2 && period >= 0 ? ctl_create(cpu, config, period) : -EINVAL;
 	}
 	mutex_unlock(&ctl_mutex);
 	return ret ? ret : len;
