@@ -786,6 +786,52 @@ out:
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 
+/* The irq_work of vpmc_pmu_overflow_nmi(): hard interrupt context. */
+void vpmc_pmu_overflow_work(struct irq_work *work)
+{
+	struct vpmc_cpu *vc = container_of(work, struct vpmc_cpu, work);
+	unsigned int idx;
+
+	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++)
+		if (test_and_clear_bit(idx, &vc->pending))
+			vpmc_pmu_overflow(vc->pmu, idx);
+}
+
+/**
+ * vpmc_pmu_overflow_nmi() - vpmc_pmu_overflow(), deferred out of NMI
+ * @pmu: the PMU instance
+ * @idx: the counter, on the current CPU
+ *
+ * Marks the counter and queues this CPU's irq_work, which calls
+ * vpmc_pmu_overflow() once interrupts are enabled: the arbiter's lock
+ * cannot be taken in an NMI that may have interrupted its holder.
+ *
+ * Context: any, including NMI, on the counter's CPU.
+ */
+void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
+{
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+
+	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
+		return;
+	set_bit(idx, &vc->pending);
+	irq_work_queue(&vc->work);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_nmi, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_overflow_sync() - wait for a CPU's deferred overflows
+ * @pmu: the PMU instance
+ * @cpu: the CPU
+ *
+ * Context: process context.
+ */
+void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu)
+{
+	irq_work_sync(&pmu->cpus[cpu]->work);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_sync, VPMC_INTERNAL);
+
 /* === Introspection: debugfs and the invariant check === */
 
 struct vpmc_walk {

@@ -7,6 +7,7 @@
 #define _VPMC_CORE_ARBITER_H
 
 #include <linux/atomic.h>
+#include <linux/irq_work.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 
@@ -65,6 +66,9 @@ struct vpmc_counter {
  * @cpu: the CPU
  * @nr_users: users attached (ACTIVE or WAITING)
  * @waiting: WAITING users, highest priority first, oldest first within one
+ * @pmu: the instance it belongs to
+ * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
+ * @work: delivers @pending through vpmc_pmu_overflow()
  * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
  *	catches an overrun)
  */
@@ -74,6 +78,9 @@ struct vpmc_cpu {
 	int cpu;
 	unsigned int nr_users;
 	struct list_head waiting;
+	struct vpmc_pmu *pmu;
+	unsigned long pending;
+	struct irq_work work;
 	struct vpmc_counter ctr[];
 };
 
@@ -92,5 +99,7 @@ struct vpmc_pmu {
 	atomic_t nr_users;
 	struct vpmc_cpu *cpus[];
 };
+
+void vpmc_pmu_overflow_work(struct irq_work *work);
 
 #endif /* _VPMC_CORE_ARBITER_H */

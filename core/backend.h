@@ -55,7 +55,8 @@ struct vpmc_pmu_desc {
  * @read: the raw value of counter @idx of this CPU (the low "width" bits
  *	are significant). Must be NMI-safe.
  * @set_period: arrange for counter @idx of this CPU to call
- *	vpmc_pmu_overflow() after @distance more events (1 <= @distance <=
+ *	vpmc_pmu_overflow() (or, from NMI, vpmc_pmu_overflow_nmi()) after
+ *	@distance more events (1 <= @distance <=
  *	half the counter's range), e.g. by writing -@distance. A backend
  *	that cannot reach that far may interrupt earlier: a call of
  *	vpmc_pmu_overflow() with nothing due only reprograms the counter.
@@ -82,6 +83,8 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 int vpmc_pmu_destroy(struct vpmc_pmu *pmu);
 void *vpmc_pmu_priv(struct vpmc_pmu *pmu);
 void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx);
+void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx);
+void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu);
 int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info);
 
 #endif /* _VPMC_CORE_BACKEND_H */

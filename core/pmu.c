@@ -75,8 +75,13 @@ static void vpmc_pmu_free(struct vpmc_pmu *pmu)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		if (!pmu->cpus[cpu])
+			continue;
+		/* The backend is gone: no overflow is deferred any more. */
+		irq_work_sync(&pmu->cpus[cpu]->work);
 		kfree(pmu->cpus[cpu]);
+	}
 	kfree(pmu);
 }
 
@@ -123,6 +128,8 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		seqcount_raw_spinlock_init(&vc->seq, &vc->lock);
 		vc->cpu = cpu;
 		INIT_LIST_HEAD(&vc->waiting);
+		vc->pmu = pmu;
+		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
 		for (i = 0; i < n; i++) {
 			INIT_LIST_HEAD(&vc->ctr[i].users);
 			timerqueue_init_head(&vc->ctr[i].tq);

@@ -215,7 +215,11 @@ struct fake_x86 *fake_x86_alloc(struct kunit *test, const struct fake_x86_cfg *c
  */
 struct vpmc_pmu *fake_x86_create(struct fake_x86 *fake)
 {
-	return vpmc_x86_create(&fake_x86_hw, fake);
+	struct vpmc_pmu *pmu = vpmc_x86_create(&fake_x86_hw, fake);
+
+	if (!IS_ERR(pmu))
+		fake->pmu = pmu;
+	return pmu;
 }
 
 struct fake_count {
@@ -297,8 +301,8 @@ int fake_x86_count(struct fake_x86 *fake, int cpu, u64 event, u64 n)
 		ret = vpmc_pmu_call(cpu, __fake_count, &fc);
 		if (ret)
 			return ret;
-		if (fake->x86)
-			vpmc_x86_sync(fake->x86, cpu);
+		if (fake->pmu)
+			vpmc_pmu_overflow_sync(fake->pmu, cpu);
 	}
 	return 0;
 }

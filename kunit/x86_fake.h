@@ -60,7 +60,8 @@ struct fake_x86_regs {
 /**
  * struct fake_x86 - the model
  * @cfg: the CPU
- * @x86: the backend on it, once created
+ * @x86: the backend on it, once it claimed the counters
+ * @pmu: the instance, once created
  * @claimed: the counters are claimed
  * @pmis: PMIs raised
  * @bad: accesses that would #GP or write reserved bits (must stay 0)
@@ -70,6 +71,7 @@ struct fake_x86_regs {
 struct fake_x86 {
 	struct fake_x86_cfg cfg;
 	struct vpmc_x86 *x86;
+	struct vpmc_pmu *pmu;
 	bool claimed;
 	unsigned int pmis;
 	unsigned int bad;

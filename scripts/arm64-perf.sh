@@ -27,10 +27,10 @@ add_pkg() {
 add_pkg linux-perf
 add_pkg libc6
 declare -A seen=()
-todo=("$tmp/usr/bin/perf")
-while [ ${#todo[@]} -gt 0 ]; do
-	f=${todo[0]}
-	todo=("${todo[@]:1}")
+queue=("$tmp/usr/bin/perf")
+while [ ${#queue[@]} -gt 0 ]; do
+	f=${queue[0]}
+	queue=("${queue[@]:1}")
 	for so in $(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 		[ -n "${seen[$so]:-}" ] && continue
 		seen[$so]=1
@@ -43,7 +43,7 @@ while [ ${#todo[@]} -gt 0 ]; do
 			lib=$(find "$tmp/lib" "$tmp/usr/lib" -name "$so" 2>/dev/null | head -n1)
 			[ -n "$lib" ] || die "arm64 perf: $pkg:arm64 has no $so"
 		fi
-		todo+=("$(readlink -f "$lib")")
+		queue+=("$(readlink -f "$lib")")
 	done
 done
 # Only what runs: the binary, the loader and the libraries.

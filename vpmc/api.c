@@ -119,8 +119,8 @@ EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
  * this PMU can ever count it; -EBUSY if no counter can be had now without
  * preempting an equal or higher priority or a pinned virtual PMC, or (perf
  * backend) if perf has no hardware counter left for a new event; -ENODEV
- * if @cpu is offline; -ENOMEM; -EACCES, -EOPNOTSUPP and the like if the
- * perf backend's perf event cannot be created.
+ * if @cpu is offline; -ENOMEM; or (perf backend) the error of
+ * perf_event_create_kernel_counter() for the backing perf event.
  */
 struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu)
 {

@@ -32,8 +32,8 @@
  * threshold the way perf itself does when it changes a period from an
  * IPI: on the event's CPU, interrupts off, stop the event (folding its
  * count), set its period, start it again with a reload. perf's overflow
- * handler may run in NMI context, so it only marks the counters bound to
- * the event and queues an irq_work, which calls vpmc_pmu_overflow().
+ * handler may run in NMI context, so it hands the counters bound to the
+ * event to vpmc_pmu_overflow_nmi().
  * Several counters bound to one event (exclusive virtual PMCs of the same
  * event) each keep their own threshold; the event is programmed for the
  * nearest.
@@ -50,7 +50,6 @@
 #include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/err.h>
-#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -152,16 +151,12 @@ struct perf_slot {
  * @lock: protects @events against the lookup in enable(); nests inside
  *	the arbiter's lock, taken with interrupts disabled
  * @events: backing events of this CPU
- * @work: delivers overflows outside NMI context
- * @pending: counters with an overflow to deliver
  * @vp: the backend
  * @slot: the counters
  */
 struct perf_cpu {
 	raw_spinlock_t lock;
 	struct list_head events;
-	struct irq_work work;
-	unsigned long pending;
 	struct vpmc_perf *vp;
 	struct perf_slot slot[VPMC_MAX_COUNTERS];
 };
@@ -216,21 +211,8 @@ static void pb_overflow(struct perf_event *event,
 	unsigned long bound = READ_ONCE(be->bound);
 	unsigned int idx;
 
-	if (!bound)
-		return;
 	for_each_set_bit(idx, &bound, VPMC_MAX_COUNTERS)
-		set_bit(idx, &be->pc->pending);
-	irq_work_queue(&be->pc->work);
-}
-
-static void pb_deliver(struct irq_work *work)
-{
-	struct perf_cpu *pc = container_of(work, struct perf_cpu, work);
-	unsigned int idx;
-
-	for (idx = 0; idx < VPMC_MAX_COUNTERS; idx++)
-		if (test_and_clear_bit(idx, &pc->pending))
-			vpmc_pmu_overflow(pc->vp->pmu, idx);
+		vpmc_pmu_overflow_nmi(be->pc->vp->pmu, idx);
 }
 
 /* Move the backing event's next overflow @dist events from now. */
@@ -546,7 +528,6 @@ static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc
 
 		raw_spin_lock_init(&pc->lock);
 		INIT_LIST_HEAD(&pc->events);
-		init_irq_work(&pc->work, pb_deliver);
 		pc->vp = vp;
 	}
 	mutex_init(&vp->mutex);
@@ -561,12 +542,8 @@ static void pb_remove(void *priv)
 	struct vpmc_perf *vp = priv;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
-
-		WARN_ON_ONCE(!list_empty(&pc->events));
-		irq_work_sync(&pc->work);
-	}
+	for_each_possible_cpu(cpu)
+		WARN_ON_ONCE(!list_empty(&per_cpu_ptr(vp->cpus, cpu)->events));
 	free_percpu(vp->cpus);
 	put_cred(vp->cred);
 	mutex_destroy(&vp->mutex);

@@ -23,8 +23,8 @@
  * -EBUSY while perf (or the NMI watchdog) holds them.
  *
  * The PMI: vpmc_x86_pmi(), from hw.c's NMI handler (or a test), acknowledges
- * IA32_PERF_GLOBAL_STATUS and defers the counters to an irq_work, which
- * calls vpmc_pmu_overflow() - the arbiter's lock cannot be taken in NMI.
+ * IA32_PERF_GLOBAL_STATUS and hands the counters to vpmc_pmu_overflow_nmi(),
+ * which defers them out of NMI.
  */
 #define pr_fmt(fmt) "vpmc-x86: " fmt
 
@@ -32,7 +32,6 @@
 #include <linux/cpu.h>
 #include <linux/bits.h>
 #include <linux/err.h>
-#include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -68,12 +67,6 @@ static const struct {
 	{ VPMC_EVENT_BRANCH_MISSES,	0x00c5 },
 };
 
-struct x86_cpu {
-	struct irq_work work;
-	unsigned long pending;
-	struct vpmc_x86 *x86;
-};
-
 /**
  * struct vpmc_x86 - the x86 backend
  * @hw: the way to the PMU
@@ -86,7 +79,6 @@ struct x86_cpu {
  * @max_period: farthest threshold a general counter can be written for
  * @full_width: general counters are written through IA32_A_PMCx
  * @claimed: hw->claim() succeeded
- * @cpus: per-CPU overflow delivery
  */
 struct vpmc_x86 {
 	const struct vpmc_x86_hw *hw;
@@ -99,7 +91,6 @@ struct vpmc_x86 {
 	u64 max_period;
 	bool full_width;
 	bool claimed;
-	struct x86_cpu __percpu *cpus;
 };
 
 static u64 x86_rd(struct vpmc_x86 *x86, u32 msr)
@@ -154,29 +145,18 @@ static void x86_reset_all(struct vpmc_x86 *x86)
 	cpus_read_unlock();
 }
 
-static void x86_deliver(struct irq_work *work)
-{
-	struct x86_cpu *xc = container_of(work, struct x86_cpu, work);
-	unsigned int idx;
-
-	for (idx = 0; idx < VPMC_MAX_COUNTERS; idx++)
-		if (test_and_clear_bit(idx, &xc->pending))
-			vpmc_pmu_overflow(xc->x86->pmu, idx);
-}
-
 /**
  * vpmc_x86_pmi() - handle a performance-monitoring interrupt
  * @x86: the backend
  *
- * Acknowledges the overflowed counters of the current CPU and defers them
- * to vpmc_pmu_overflow().
+ * Acknowledges the overflowed counters of the current CPU and hands them to
+ * vpmc_pmu_overflow_nmi().
  *
  * Context: NMI, or any context with interrupts disabled.
  * Return: whether any counter of ours had overflowed (the PMI was ours).
  */
 bool vpmc_x86_pmi(struct vpmc_x86 *x86)
 {
-	struct x86_cpu *xc = this_cpu_ptr(x86->cpus);
 	u64 status = x86_rd(x86, VPMC_MSR_GLOBAL_STATUS) & x86_all_bits(x86);
 	unsigned int idx;
 
@@ -185,24 +165,10 @@ bool vpmc_x86_pmi(struct vpmc_x86 *x86)
 	x86_wr(x86, VPMC_MSR_GLOBAL_OVF_CTRL, status);
 	for (idx = 0; idx < x86->num_gp + x86->num_fixed; idx++)
 		if (status & x86_global_bit(x86, idx))
-			set_bit(idx, &xc->pending);
-	irq_work_queue(&xc->work);
+			vpmc_pmu_overflow_nmi(x86->pmu, idx);
 	return true;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_x86_pmi, VPMC_INTERNAL);
-
-/**
- * vpmc_x86_sync() - wait until a CPU's deferred overflows are delivered
- * @x86: the backend
- * @cpu: the CPU
- *
- * Context: process context.
- */
-void vpmc_x86_sync(struct vpmc_x86 *x86, int cpu)
-{
-	irq_work_sync(&per_cpu_ptr(x86->cpus, cpu)->work);
-}
-EXPORT_SYMBOL_NS_GPL(vpmc_x86_sync, VPMC_INTERNAL);
 
 static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc)
 {
@@ -210,7 +176,7 @@ static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *des
 	u32 r[4], version, gp_width, fixed_width, ebx_len;
 	char vendor[13];
 	unsigned int i, n = 0;
-	int cpu, ret;
+	int ret;
 
 	x86->hw->cpuid(x86->ctx, 0, r);
 	memcpy(vendor, &r[1], 4);
@@ -287,21 +253,11 @@ static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *des
 		desc->generic_valid |= BIT(VPMC_EVENT_REF_CYCLES);
 	}
 
-	x86->cpus = alloc_percpu(struct x86_cpu);
-	if (!x86->cpus)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		struct x86_cpu *xc = per_cpu_ptr(x86->cpus, cpu);
-
-		init_irq_work(&xc->work, x86_deliver);
-		xc->x86 = x86;
-	}
 	x86->pmu = pmu;
 	ret = x86->hw->claim(x86->ctx, x86, x86->num_gp);
 	if (ret) {
 		pr_err("the general counters are in use by perf or the NMI watchdog (%d); use backend=perf, or free them (nmi_watchdog=0, no perf hardware events)\n",
 		       ret);
-		free_percpu(x86->cpus);
 		return ret;
 	}
 	x86->claimed = true;
@@ -315,13 +271,9 @@ static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *des
 static void x86_remove(void *priv)
 {
 	struct vpmc_x86 *x86 = priv;
-	int cpu;
 
 	x86_reset_all(x86);
 	x86->hw->release(x86->ctx, x86, x86->num_gp);
-	for_each_possible_cpu(cpu)
-		irq_work_sync(&per_cpu_ptr(x86->cpus, cpu)->work);
-	free_percpu(x86->cpus);
 }
 
 static int x86_event_constraint(void *priv, u64 config, unsigned long *mask)
@@ -398,7 +350,6 @@ static void x86_set_period(void *priv, int cpu, unsigned int idx, u64 distance)
 	}
 	/* An overflow of the old threshold not yet taken is now stale. */
 	x86_wr(x86, VPMC_MSR_GLOBAL_OVF_CTRL, x86_global_bit(x86, idx));
-	clear_bit(idx, &this_cpu_ptr(x86->cpus)->pending);
 }
 
 static const struct vpmc_backend_ops vpmc_x86_ops = {
@@ -438,19 +389,6 @@ struct vpmc_pmu *vpmc_x86_create(const struct vpmc_x86_hw *hw, void *ctx)
 	return pmu;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_x86_create, VPMC_INTERNAL);
-
-/**
- * vpmc_x86_of() - the backend behind an x86 instance
- * @pmu: from vpmc_x86_create()
- *
- * Context: any.
- * Return: the backend, for vpmc_x86_pmi() and vpmc_x86_sync().
- */
-struct vpmc_x86 *vpmc_x86_of(struct vpmc_pmu *pmu)
-{
-	return vpmc_pmu_priv(pmu);
-}
-EXPORT_SYMBOL_NS_GPL(vpmc_x86_of, VPMC_INTERNAL);
 
 /**
  * vpmc_x86_destroy() - release an idle x86 instance and its counters

@@ -68,8 +68,6 @@ struct vpmc_x86_hw {
 
 struct vpmc_pmu *vpmc_x86_create(const struct vpmc_x86_hw *hw, void *ctx);
 int vpmc_x86_destroy(struct vpmc_pmu *pmu);
-struct vpmc_x86 *vpmc_x86_of(struct vpmc_pmu *pmu);
 bool vpmc_x86_pmi(struct vpmc_x86 *x86);
-void vpmc_x86_sync(struct vpmc_x86 *x86, int cpu);
 
 #endif /* _VPMC_ARCH_X86_H */
