@@ -47,6 +47,8 @@ struct vpmc_call {
 	u64 arg;
 	struct vpmc_value *value;
 	int ret;
+	bool moved;
+	smp_call_func_t fn;
 };
 
 static struct vpmc_cpu *user_cpu(struct vpmc_user *user)
@@ -192,12 +194,18 @@ static u64 user_count(struct vpmc_cpu *vc, struct vpmc_user *user)
 	return user->saved + vc->ctr[user->idx].count - user->base;
 }
 
+static bool user_attached(struct vpmc_user *user)
+{
+	return user->state == VPMC_USER_ACTIVE || user->state == VPMC_USER_WAITING;
+}
+
+/* Times advance only while attached: a per-thread user while its thread runs. */
 static void user_times(struct vpmc_user *user)
 {
 	u64 now = local_clock();
 	u64 delta = now - user->tstamp;
 
-	if (user->started) {
+	if (user->started && user_attached(user)) {
 		user->time_enabled += delta;
 		if (user->state == VPMC_USER_ACTIVE)
 			user->time_running += delta;
@@ -230,16 +238,14 @@ static void user_thaw(struct vpmc_cpu *vc, struct vpmc_user *user)
 }
 
 /*
- * Queue @user's preemption callback. It is owed only if, when the operation
- * ends, its running state differs from the one it had when first queued.
+ * Queue @user's preemption callback. It is owed only if, when it runs, the
+ * user is attached and its running state differs from the one last
+ * reported.
  */
-static void user_notify(struct list_head *notify, struct vpmc_user *user,
-			bool was_running)
+static void user_notify(struct list_head *notify, struct vpmc_user *user)
 {
-	if (user->preempted && list_empty(&user->notify)) {
-		user->notify_running = was_running;
+	if (user->preempted && list_empty(&user->notify))
 		list_add_tail(&user->notify, notify);
-	}
 }
 
 /* Call the callbacks an operation owes; the lock is dropped (rule 3). */
@@ -251,9 +257,20 @@ static void run_notify(struct list_head *notify)
 		bool running = user->state == VPMC_USER_ACTIVE;
 
 		list_del_init(&user->notify);
-		if (running != user->notify_running)
-			user->preempted(user, running);
+		if (!user_attached(user) || running == user->reported)
+			continue;
+		user->reported = running;
+		user->preempted(user, running);
 	}
+}
+
+/* From a context switch: leave the callbacks to this CPU's irq_work. */
+static void defer_notify(struct vpmc_cpu *vc, struct list_head *notify)
+{
+	if (list_empty(notify))
+		return;
+	list_splice_tail_init(notify, &vc->later);
+	irq_work_queue(&vc->work);
 }
 
 /* === Placement === */
@@ -333,7 +350,7 @@ static void ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int id
 			user_freeze(vc, user);
 		ctr_put(pmu, vc, user);
 		user_wait(vc, user);
-		user_notify(notify, user, true);
+		user_notify(notify, user);
 	}
 }
 
@@ -355,6 +372,9 @@ static void rebalance(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	struct vpmc_user *user;
 	int idx, how;
 
+	/* A CPU going offline takes everyone off; nobody is placed. */
+	if (!vc->online)
+		return;
 	/*
 	 * Ends: each pass either shrinks the waiting list or replaces users
 	 * of a counter by a strictly stronger one, which raises the sorted
@@ -369,7 +389,7 @@ again:
 		if (how == PLACE_PREEMPT)
 			ctr_evict(pmu, vc, idx, notify);
 		user_place(pmu, vc, user, idx);
-		user_notify(notify, user, false);
+		user_notify(notify, user);
 		goto again;
 	}
 }
@@ -386,7 +406,7 @@ static void __attach(void *info)
 	int idx, how;
 
 	vc_lock(vc);
-	idx = place(pmu, vc, user, &how);
+	idx = vc->online ? place(pmu, vc, user, &how) : -ENODEV;
 	if (idx < 0) {
 		/* Nothing was changed: place() only looks. */
 		vc_unlock(vc);
@@ -404,18 +424,13 @@ static void __attach(void *info)
 	call->ret = 0;
 }
 
-static void __detach(void *info)
+/* Take an attached user off its arbiter, keeping its count; lock held. */
+static void user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			struct vpmc_user *user, struct list_head *notify)
 {
-	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_pmu *pmu = user->pmu;
-	struct vpmc_cpu *vc = user_cpu(user);
-	LIST_HEAD(notify);
-	unsigned int idx;
+	unsigned int idx = user->idx;
 
-	vc_lock(vc);
 	user_times(user);
-	idx = user->idx;
 	if (user->state == VPMC_USER_ACTIVE) {
 		ctr_update(pmu, vc, idx);
 		if (user->started)
@@ -427,19 +442,58 @@ static void __detach(void *info)
 		list_del_init(&user->node);
 		user->state = VPMC_USER_DETACHED;
 	}
+	list_del_init(&user->notify);
 	vc->nr_users--;
-	rebalance(pmu, vc, &notify);
-	vc_unlock(vc);
-	run_notify(&notify);
+	rebalance(pmu, vc, notify);
 }
 
-static void __start(void *info)
+static void __detach(void *info)
 {
 	struct vpmc_call *call = info;
 	struct vpmc_user *user = call->user;
 	struct vpmc_cpu *vc = user_cpu(user);
+	LIST_HEAD(notify);
 
 	vc_lock(vc);
+	if (user->state == VPMC_USER_OFFLINE) {
+		/* Its CPU is down: nothing of it is on the counters. */
+		list_del_init(&user->node);
+		user->state = VPMC_USER_DETACHED;
+	} else {
+		user_remove(user->pmu, vc, user, &notify);
+	}
+	vc_unlock(vc);
+	run_notify(&notify);
+}
+
+/*
+ * Run @op with what guards @user's arbiter fields: its CPU's arbiter lock
+ * (@vc), or nothing more than its thread's lock, which the caller holds,
+ * for a per-thread user that is not attached (rule 5; @vc is then NULL).
+ */
+static void user_locked(struct vpmc_call *call,
+			void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call))
+{
+	struct vpmc_user *user = call->user;
+	struct vpmc_cpu *vc;
+
+	if (user->tlock) {
+		lockdep_assert_held(user->tlock);
+		if (user->state == VPMC_USER_DETACHED) {
+			op(NULL, call);
+			return;
+		}
+	}
+	vc = user_cpu(user);
+	vc_lock(vc);
+	op(vc, call);
+	vc_unlock(vc);
+}
+
+static void op_start(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	struct vpmc_user *user = call->user;
+
 	user_times(user);
 	if (!user->started) {
 		user->started = true;
@@ -449,16 +503,17 @@ static void __start(void *info)
 			ctr_program(user->pmu, vc, user->idx);
 		}
 	}
-	vc_unlock(vc);
 }
 
-static void __stop(void *info)
+static void __start(void *info)
 {
-	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_cpu *vc = user_cpu(user);
+	user_locked(info, op_start);
+}
 
-	vc_lock(vc);
+static void op_stop(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	struct vpmc_user *user = call->user;
+
 	user_times(user);
 	if (user_counting(user)) {
 		ctr_update(user->pmu, vc, user->idx);
@@ -466,36 +521,45 @@ static void __stop(void *info)
 		ctr_program(user->pmu, vc, user->idx);
 	}
 	user->started = false;
-	vc_unlock(vc);
 }
 
-static void __read(void *info)
+static void __stop(void *info)
 {
-	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_cpu *vc = user_cpu(user);
+	user_locked(info, op_stop);
+}
 
-	vc_lock(vc);
+static void op_read(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	struct vpmc_user *user = call->user;
+
 	user_times(user);
 	if (user->state == VPMC_USER_ACTIVE)
 		ctr_update(user->pmu, vc, user->idx);
 	call->value->count = user_count(vc, user);
 	call->value->time_enabled = user->time_enabled;
 	call->value->time_running = user->time_running;
-	call->ret = user->state == VPMC_USER_WAITING ? -EBUSY : 0;
-	vc_unlock(vc);
+	if (user->state == VPMC_USER_WAITING)
+		call->ret = -EBUSY;
+	else if (user->state == VPMC_USER_OFFLINE)
+		call->ret = -ENODEV;
+	else
+		call->ret = 0;
+}
+
+static void __read(void *info)
+{
+	user_locked(info, op_read);
 }
 
 /*
  * Set the count (@set) and/or the period, re-arming the threshold: the next
  * callback comes one full period after the new count.
  */
-static void user_rearm(struct vpmc_user *user, bool set, u64 count, u64 period)
+static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
+		       u64 count, u64 period)
 {
-	struct vpmc_cpu *vc = user_cpu(user);
 	bool counting;
 
-	vc_lock(vc);
 	counting = user_counting(user);
 	if (counting) {
 		ctr_update(user->pmu, vc, user->idx);
@@ -509,27 +573,60 @@ static void user_rearm(struct vpmc_user *user, bool set, u64 count, u64 period)
 		user_thaw(vc, user);
 		ctr_program(user->pmu, vc, user->idx);
 	}
-	vc_unlock(vc);
+}
+
+static void op_write(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	user_rearm(vc, call->user, true, call->arg, call->user->period);
 }
 
 static void __write(void *info)
 {
-	struct vpmc_call *call = info;
+	user_locked(info, op_write);
+}
 
-	user_rearm(call->user, true, call->arg, call->user->period);
+static void op_set_period(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	user_rearm(vc, call->user, false, 0, call->arg);
 }
 
 static void __set_period(void *info)
 {
-	struct vpmc_call *call = info;
-
-	user_rearm(call->user, false, 0, call->arg);
+	user_locked(info, op_set_period);
 }
 
 static void event_put(struct vpmc_user *user)
 {
-	if (user->pmu->ops->event_put)
+	if (user->evref && user->pmu->ops->event_put)
 		user->pmu->ops->event_put(user->pmu->priv, user->cpu, user->config);
+	user->evref = false;
+}
+
+static int event_get(struct vpmc_user *user)
+{
+	int ret = 0;
+
+	if (user->pmu->ops->event_get)
+		ret = user->pmu->ops->event_get(user->pmu->priv, user->cpu,
+						user->config);
+	user->evref = !ret;
+	return ret;
+}
+
+static void user_init(struct vpmc_user *user)
+{
+	user->state = VPMC_USER_DETACHED;
+	user->started = false;
+	user->reported = true;
+	user->dead = false;
+	user->evref = false;
+	user->saved = 0;
+	user->next = user->period;
+	user->time_enabled = 0;
+	user->time_running = 0;
+	INIT_LIST_HEAD(&user->node);
+	INIT_LIST_HEAD(&user->notify);
+	timerqueue_init(&user->tq);
 }
 
 /**
@@ -550,31 +647,19 @@ int vpmc_core_attach(struct vpmc_user *user)
 	int ret;
 
 	might_sleep();
-	user->state = VPMC_USER_DETACHED;
-	user->started = false;
-	user->saved = 0;
-	user->next = user->period;
-	user->time_enabled = 0;
-	user->time_running = 0;
-	INIT_LIST_HEAD(&user->node);
-	INIT_LIST_HEAD(&user->notify);
-	timerqueue_init(&user->tq);
-
-	if (user->pmu->ops->event_get) {
-		ret = user->pmu->ops->event_get(user->pmu->priv, user->cpu,
-						user->config);
-		if (ret)
-			return ret;
-	}
+	user_init(user);
+	user->tlock = NULL;
 	cpus_read_lock();
-	ret = vpmc_pmu_call(user->cpu, __attach, &call);
-	cpus_read_unlock();
+	ret = event_get(user);
+	if (!ret)
+		ret = vpmc_pmu_call(user->cpu, __attach, &call);
 	if (!ret)
 		ret = call.ret;
 	if (!ret)
 		atomic_inc(&user->pmu->nr_users);
 	else
 		event_put(user);
+	cpus_read_unlock();
 	return ret;
 }
 
@@ -593,7 +678,10 @@ void vpmc_core_detach(struct vpmc_user *user)
 
 	might_sleep();
 	cpus_read_lock();
-	/* CPU hotplug of attached users is issue 4; until then, do it here. */
+	/*
+	 * An offline CPU's users are OFFLINE, on its offline list, and the
+	 * hotplug lock keeps it down: take it off here.
+	 */
 	if (vpmc_pmu_call(user->cpu, __detach, &call)) {
 		unsigned long flags;
 
@@ -601,9 +689,56 @@ void vpmc_core_detach(struct vpmc_user *user)
 		__detach(&call);
 		local_irq_restore(flags);
 	}
-	cpus_read_unlock();
 	event_put(user);
+	cpus_read_unlock();
 	atomic_dec(&user->pmu->nr_users);
+}
+
+/* On the CPU a per-thread user was seen attached to: still there? */
+static void __thread_call(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *user = call->user;
+
+	raw_spin_lock(user->tlock);
+	if (user->state != VPMC_USER_DETACHED && user->cpu != smp_processor_id())
+		call->moved = true;
+	else
+		call->fn(call);
+	raw_spin_unlock(user->tlock);
+}
+
+/*
+ * Run @fn for a per-thread user: here, with its thread's lock, when it is
+ * detached or attached to this CPU; else on the CPU it is attached to,
+ * again if its thread moved on meanwhile (as perf's task_function_call()).
+ */
+static int thread_call(struct vpmc_user *user, smp_call_func_t fn,
+		       struct vpmc_call *call)
+{
+	unsigned long flags;
+	int cpu, ret;
+
+	call->fn = fn;
+	for (;;) {
+		call->moved = false;
+		call->ret = 0;
+		raw_spin_lock_irqsave(user->tlock, flags);
+		if (user->state == VPMC_USER_DETACHED ||
+		    user->cpu == smp_processor_id()) {
+			fn(call);
+			raw_spin_unlock_irqrestore(user->tlock, flags);
+			return call->ret;
+		}
+		cpu = user->cpu;
+		raw_spin_unlock_irqrestore(user->tlock, flags);
+		ret = vpmc_pmu_call(cpu, __thread_call, call);
+		if (ret)
+			return ret;
+		if (!call->moved)
+			return call->ret;
+		cpu_relax();
+	}
 }
 
 static int user_call(struct vpmc_user *user, smp_call_func_t fn,
@@ -613,6 +748,8 @@ static int user_call(struct vpmc_user *user, smp_call_func_t fn,
 
 	call->user = user;
 	call->ret = 0;
+	if (user->tlock)
+		return thread_call(user, fn, call);
 	ret = vpmc_pmu_call(user->cpu, fn, call);
 	return ret ? ret : call->ret;
 }
@@ -652,13 +789,28 @@ int vpmc_core_stop(struct vpmc_user *user)
  *
  * Context: see vpmc_pmu_call().
  * Return: 0; -EBUSY if the user is preempted (@value holds its frozen count
- * and its times); or vpmc_pmu_call()'s error.
+ * and its times); -ENODEV if its CPU is offline (@value as well, when
+ * called from process context); or vpmc_pmu_call()'s error.
  */
 int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
 {
 	struct vpmc_call call = { .value = value };
+	unsigned long flags;
+	int ret;
 
-	return user_call(user, __read, &call);
+	ret = user_call(user, __read, &call);
+	if (ret != -ENODEV || user->tlock || !preemptible())
+		return ret;
+	/* Its CPU is down: read its frozen count there, as detach does. */
+	cpus_read_lock();
+	if (!cpu_online(user->cpu)) {
+		local_irq_save(flags);
+		__read(&call);
+		local_irq_restore(flags);
+		ret = call.ret;
+	}
+	cpus_read_unlock();
+	return ret;
 }
 
 /**
@@ -786,15 +938,25 @@ out:
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 
-/* The irq_work of vpmc_pmu_overflow_nmi(): hard interrupt context. */
+/*
+ * The irq_work of vpmc_pmu_overflow_nmi() and of deferred preemption
+ * callbacks: hard interrupt context, on @vc's CPU.
+ */
 void vpmc_pmu_overflow_work(struct irq_work *work)
 {
 	struct vpmc_cpu *vc = container_of(work, struct vpmc_cpu, work);
 	unsigned int idx;
+	LIST_HEAD(notify);
 
 	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++)
 		if (test_and_clear_bit(idx, &vc->pending))
 			vpmc_pmu_overflow(vc->pmu, idx);
+	if (list_empty(&vc->later))
+		return;
+	vc_lock(vc);
+	list_splice_init(&vc->later, &notify);
+	vc_unlock(vc);
+	run_notify(&notify);
 }
 
 /**
@@ -1000,15 +1162,16 @@ int vpmc_pmu_check(struct vpmc_pmu *pmu)
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_check, VPMC_INTERNAL);
 
+static void op_counter_of(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	struct vpmc_user *user = call->user;
+
+	call->ret = user->state == VPMC_USER_ACTIVE ? user->idx : -EBUSY;
+}
+
 static void __counter_of(void *info)
 {
-	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_cpu *vc = user_cpu(user);
-
-	vc_lock(vc);
-	call->ret = user->state == VPMC_USER_ACTIVE ? user->idx : -EBUSY;
-	vc_unlock(vc);
+	user_locked(info, op_counter_of);
 }
 
 /**
@@ -1016,12 +1179,314 @@ static void __counter_of(void *info)
  * @user: an attached user
  *
  * Context: see vpmc_pmu_call().
- * Return: the counter's index, -EBUSY if the user is preempted, or
- * vpmc_pmu_call()'s error.
+ * Return: the counter's index; -EBUSY if the user is preempted (or, per
+ * thread, its thread is not running); or vpmc_pmu_call()'s error.
  */
 int vpmc_core_counter(struct vpmc_user *user)
 {
 	struct vpmc_call call;
 
 	return user_call(user, __counter_of, &call);
+}
+
+/* === Per-thread users (rule 5) === */
+
+/**
+ * vpmc_core_thread_init() - prepare a per-thread user
+ * @user: the user; its constant fields set, @tlock its thread's lock
+ * @events: take a reference on its event's backing counters on every CPU
+ *	(vpmc_events_get()); false when another user of the same event, which
+ *	outlives this one, holds it (an inherited child)
+ *
+ * The user starts DETACHED; the context-switch hook attaches it while its
+ * thread runs.
+ *
+ * Context: process context if @events, else any.
+ * Return: 0, or vpmc_events_get()'s error.
+ */
+int vpmc_core_thread_init(struct vpmc_user *user, bool events)
+{
+	int ret;
+
+	user_init(user);
+	if (events) {
+		ret = vpmc_events_get(user->pmu, user->config);
+		if (ret)
+			return ret;
+	}
+	user->evref = events;
+	atomic_inc(&user->pmu->nr_users);
+	return 0;
+}
+
+static void op_thread_detach(struct vpmc_cpu *vc, struct vpmc_call *call)
+{
+	struct vpmc_user *user = call->user;
+	LIST_HEAD(notify);
+
+	user->dead = true;
+	if (vc) {
+		user_remove(user->pmu, vc, user, &notify);
+		defer_notify(vc, &notify);
+	}
+}
+
+static void __thread_detach(void *info)
+{
+	user_locked(info, op_thread_detach);
+}
+
+/**
+ * vpmc_core_thread_detach() - take a per-thread user off for good
+ * @user: a user prepared by vpmc_core_thread_init()
+ *
+ * Detaches it from the CPU its thread runs on, if it runs, and keeps it
+ * detached; its count stays readable.
+ *
+ * Context: process context, may sleep.
+ */
+void vpmc_core_thread_detach(struct vpmc_user *user)
+{
+	struct vpmc_call call = {};
+
+	might_sleep();
+	user_call(user, __thread_detach, &call);
+	if (user->evref)
+		vpmc_events_put(user->pmu, user->config);
+	user->evref = false;
+	atomic_dec(&user->pmu->nr_users);
+}
+
+/**
+ * vpmc_core_thread_forget() - undo vpmc_core_thread_init(false) of a user
+ *	never seen by the context-switch hook
+ * @user: the user
+ *
+ * Context: any.
+ */
+void vpmc_core_thread_forget(struct vpmc_user *user)
+{
+	WARN_ON_ONCE(user->state != VPMC_USER_DETACHED || user->evref);
+	atomic_dec(&user->pmu->nr_users);
+}
+
+/**
+ * vpmc_core_switch_in() - its thread starts running here: attach the user
+ * @user: a per-thread user, DETACHED
+ *
+ * It takes a counter of this CPU by the arbiter's rules, or waits for one.
+ * Nothing happens for a user being destroyed or on a CPU vpmc has taken
+ * offline. Callbacks this owes run later from this CPU's irq_work.
+ *
+ * Context: the context-switch hook or an IPI on the thread's CPU, which
+ * holds @user->tlock with interrupts disabled.
+ */
+void vpmc_core_switch_in(struct vpmc_user *user)
+{
+	struct vpmc_pmu *pmu = user->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	LIST_HEAD(notify);
+	int idx, how;
+
+	lockdep_assert_held(user->tlock);
+	if (user->dead || user->state != VPMC_USER_DETACHED)
+		return;
+	vc_lock(vc);
+	if (!vc->online)
+		goto out;
+	user->cpu = vc->cpu;
+	user->tstamp = local_clock();
+	idx = place(pmu, vc, user, &how);
+	if (idx < 0) {
+		user_wait(vc, user);
+	} else {
+		if (how == PLACE_PREEMPT)
+			ctr_evict(pmu, vc, idx, &notify);
+		user_place(pmu, vc, user, idx);
+	}
+	vc->nr_users++;
+	user_notify(&notify, user);
+	rebalance(pmu, vc, &notify);
+	defer_notify(vc, &notify);
+out:
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_core_switch_out() - its thread stops running here: detach the user
+ * @user: a per-thread user
+ *
+ * Its count and remaining distance to the next threshold are kept for its
+ * next switch-in, on whatever CPU. Nothing happens if it is not attached.
+ *
+ * Context: as vpmc_core_switch_in().
+ */
+void vpmc_core_switch_out(struct vpmc_user *user)
+{
+	struct vpmc_cpu *vc;
+	LIST_HEAD(notify);
+
+	lockdep_assert_held(user->tlock);
+	if (user->state == VPMC_USER_DETACHED)
+		return;
+	vc = user_cpu(user);
+	WARN_ON_ONCE(user->cpu != smp_processor_id());
+	vc_lock(vc);
+	user_remove(user->pmu, vc, user, &notify);
+	defer_notify(vc, &notify);
+	vc_unlock(vc);
+}
+
+/* === CPU hotplug (core/hotplug.c calls these on the CPU concerned) === */
+
+struct vpmc_hotplug {
+	struct vpmc_pmu *pmu;
+	struct list_head *list;
+};
+
+/* Off the arbiter of a CPU going down; a system-wide user onto @gone. */
+static void user_offline(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			 struct vpmc_user *user, struct list_head *gone)
+{
+	LIST_HEAD(none);
+
+	user_remove(pmu, vc, user, &none);
+	if (user->tlock)
+		return;
+	list_add_tail(&user->node, &vc->offline);
+	user->state = VPMC_USER_OFFLINE;
+	list_add_tail(&user->notify, gone);
+}
+
+static void arb_cpu_down(void *info)
+{
+	struct vpmc_hotplug *hp = info;
+	struct vpmc_pmu *pmu = hp->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_user *user, *tmp;
+	LIST_HEAD(notify);
+	unsigned int i;
+
+	vc_lock(vc);
+	vc->online = false;
+	for (i = 0; i < pmu->desc.num_counters; i++) {
+		struct vpmc_counter *c = &vc->ctr[i];
+
+		if (!c->nr_users)
+			continue;
+		list_for_each_entry_safe(user, tmp, &c->users, node)
+			user_offline(pmu, vc, user, hp->list);
+	}
+	list_for_each_entry_safe(user, tmp, &vc->waiting, node)
+		user_offline(pmu, vc, user, hp->list);
+	/*
+	 * A per-thread user is only attached while its thread runs here, and
+	 * this runs in the hotplug thread: only that thread's users (if
+	 * anyone monitors it) were taken off; its switch-out finds them
+	 * detached. Owed preemption callbacks are moot now.
+	 */
+	list_for_each_entry_safe(user, tmp, &vc->later, notify)
+		list_del_init(&user->notify);
+	vc_unlock(vc);
+}
+
+/* Tell the owners of the users on @list, taking them off it. */
+static void hotplug_notify(struct list_head *list, bool online)
+{
+	struct vpmc_user *user, *tmp;
+
+	list_for_each_entry_safe(user, tmp, list, notify) {
+		list_del_init(&user->notify);
+		if (!online)
+			event_put(user);
+		if (user->hotplug)
+			user->hotplug(user, online);
+	}
+}
+
+/**
+ * vpmc_core_cpu_down() - take every user off a CPU going offline
+ * @pmu: the instance
+ * @cpu: the CPU, the current one
+ *
+ * System-wide users stop counting, keep their count and started state,
+ * release their backend event on @cpu and have their hotplug callbacks
+ * called; per-thread users are not attached here until vpmc_core_cpu_up().
+ *
+ * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so no
+ * user is attached or destroyed meanwhile).
+ */
+void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
+{
+	LIST_HEAD(gone);
+	struct vpmc_hotplug hp = { .pmu = pmu, .list = &gone };
+
+	if (WARN_ON_ONCE(cpu != raw_smp_processor_id()))
+		return;
+	local_irq_disable();
+	arb_cpu_down(&hp);
+	local_irq_enable();
+	hotplug_notify(&gone, false);
+}
+
+static void arb_cpu_up(void *info)
+{
+	struct vpmc_hotplug *hp = info;
+	struct vpmc_pmu *pmu = hp->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_user *user, *tmp;
+	LIST_HEAD(notify);
+
+	vc_lock(vc);
+	vc->online = true;
+	list_for_each_entry_safe(user, tmp, &vc->offline, node) {
+		/* Those whose event could not be had again stay offline. */
+		if (!user->evref && user->pmu->ops->event_get)
+			continue;
+		list_del_init(&user->node);
+		user->state = VPMC_USER_DETACHED;
+		user->tstamp = local_clock();
+		user_wait(vc, user);
+		vc->nr_users++;
+		list_add_tail(&user->notify, hp->list);
+	}
+	rebalance(pmu, vc, &notify);
+	/* Their owners hear of the CPU, and read whether they count. */
+	list_for_each_entry(user, hp->list, notify)
+		user->reported = user->state == VPMC_USER_ACTIVE;
+	vc_unlock(vc);
+	run_notify(&notify);
+}
+
+/**
+ * vpmc_core_cpu_up() - give a CPU's offline users their counters again
+ * @pmu: the instance
+ * @cpu: the CPU, the current one, just online
+ *
+ * Each takes its backend event again and is placed by the arbiter's rules
+ * or waits, as after a preemption; then its hotplug callback is called. A
+ * user whose event_get() fails stays OFFLINE (and is logged).
+ *
+ * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so
+ * @cpu's offline list changes under nobody else).
+ */
+void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu)
+{
+	LIST_HEAD(back);
+	struct vpmc_hotplug hp = { .pmu = pmu, .list = &back };
+	struct vpmc_user *user;
+	int ret;
+
+	if (WARN_ON_ONCE(cpu != raw_smp_processor_id()))
+		return;
+	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node) {
+		ret = event_get(user);
+		if (ret)
+			pr_warn("cpu %d: vpmc %u stays offline: event %#llx: %d\n",
+				cpu, user->id, user->config, ret);
+	}
+	local_irq_disable();
+	arb_cpu_up(&hp);
+	local_irq_enable();
+	hotplug_notify(&back, true);
 }

@@ -56,6 +56,16 @@ struct vpmc_counter {
  *     taken under it is a backend's own innermost raw spinlock (the perf
  *     backend's per-CPU list of backing events). event_get/event_put, which
  *     may sleep, run before attach and after detach, outside it.
+ *  5. A per-thread user is attached only while its thread runs, on that
+ *     thread's CPU. Its thread's raw spinlock (vpmc_user.tlock, taken with
+ *     interrupts disabled) is taken outside the arbiter lock and held by
+ *     whoever attaches or detaches it: the context-switch hook (under the
+ *     runqueue lock: rq lock -> tlock -> arbiter lock), and every other
+ *     operation, which runs where the user is attached or, while it is
+ *     DETACHED, anywhere with only tlock held (a detached user has no
+ *     counter, so its fields are all tlock guards). Callbacks owed by a
+ *     context switch cannot run under the runqueue lock: they are queued
+ *     on @later and delivered by @work.
  */
 
 /**
@@ -65,10 +75,13 @@ struct vpmc_counter {
  * @seq: odd while @lock's holder changes counts; lets NMIs read
  * @cpu: the CPU
  * @nr_users: users attached (ACTIVE or WAITING)
+ * @online: the CPU is up as far as vpmc is concerned (core/hotplug.c)
  * @waiting: WAITING users, highest priority first, oldest first within one
+ * @offline: OFFLINE system-wide users, while @online is false
+ * @later: users whose preemption callback a context switch deferred
  * @pmu: the instance it belongs to
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
- * @work: delivers @pending through vpmc_pmu_overflow()
+ * @work: delivers @pending through vpmc_pmu_overflow(), then @later
  * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
  *	catches an overrun)
  */
@@ -77,7 +90,10 @@ struct vpmc_cpu {
 	seqcount_raw_spinlock_t seq;
 	int cpu;
 	unsigned int nr_users;
+	bool online;
 	struct list_head waiting;
+	struct list_head offline;
+	struct list_head later;
 	struct vpmc_pmu *pmu;
 	unsigned long pending;
 	struct irq_work work;
@@ -90,6 +106,7 @@ struct vpmc_cpu {
  * @priv: the backend's instance
  * @desc: what the backend described; constant after creation
  * @nr_users: users attached on all CPUs
+ * @node: in core/hotplug.c's list of instances
  * @cpus: one arbiter per possible CPU (NULL for impossible ones)
  */
 struct vpmc_pmu {
@@ -97,6 +114,7 @@ struct vpmc_pmu {
 	void *priv;
 	struct vpmc_pmu_desc desc;
 	atomic_t nr_users;
+	struct list_head node;
 	struct vpmc_cpu *cpus[];
 };
 

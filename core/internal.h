@@ -20,17 +20,21 @@
  * @VPMC_USER_DETACHED: not attached (before attach, after detach)
  * @VPMC_USER_ACTIVE: holds a physical counter, alone or shared
  * @VPMC_USER_WAITING: preempted; reinstated when a counter can be had
+ * @VPMC_USER_OFFLINE: a system-wide user whose CPU went offline; on its
+ *	arbiter's offline list until the CPU comes back
  */
 enum vpmc_user_state {
 	VPMC_USER_DETACHED,
 	VPMC_USER_ACTIVE,
 	VPMC_USER_WAITING,
+	VPMC_USER_OFFLINE,
 };
 
 /**
  * struct vpmc_user - one claimant of a physical counter on one CPU
  * @pmu: the PMU instance
- * @cpu: the CPU whose counters it claims
+ * @cpu: the CPU whose counters it claims (a per-thread user: the CPU its
+ *	thread last ran on with it attached)
  * @id: a number for debugfs and logs
  * @config: raw event
  * @prio: priority, VPMC_PRIO_MIN..VPMC_PRIO_MAX
@@ -38,12 +42,18 @@ enum vpmc_user_state {
  * @allowed: bitmap of the counters that may count @config
  * @overflow: called with the count at each threshold, or NULL
  * @preempted: called when the user loses or regains its counter, or NULL
+ * @hotplug: called in process context when its CPU goes offline (false)
+ *	or comes back (true), or NULL
+ * @tlock: a per-thread user: the lock of its thread, which serialises its
+ *	attachment (rule 5 in core/arbiter.h); NULL for a system-wide user
  * @state: see enum vpmc_user_state
  * @started: counting was requested (vpmc_core_start())
  * @idx: the counter held, while ACTIVE
  * @node: in the counter's user list (ACTIVE) or the CPU's waiting list
  * @notify: in the list of callbacks an operation owes
- * @notify_running: running state when @notify was queued
+ * @reported: the running state its @preempted callback last reported
+ * @dead: a per-thread user being destroyed: never attached again
+ * @evref: holds an event_get() on @cpu (system-wide users)
  * @period: overflow period, 0 for none
  * @saved: count accumulated while not counting on a counter
  * @base: the counter's 64-bit count when this user last began counting
@@ -55,9 +65,10 @@ enum vpmc_user_state {
  * @time_running: ns started and ACTIVE
  * @tstamp: when the times were last brought up to date
  *
- * Fields up to @preempted are set before vpmc_core_attach() and are then
- * constant. The rest belongs to the arbiter and is guarded by the lock of
- * @cpu's arbiter (core/arbiter.c).
+ * Fields up to @tlock are set before vpmc_core_attach() (or
+ * vpmc_core_thread_init()) and are then constant. The rest belongs to the
+ * arbiter and is guarded by the lock of @cpu's arbiter; a per-thread user
+ * that is DETACHED by @tlock instead (rules in core/arbiter.h).
  */
 struct vpmc_user {
 	struct vpmc_pmu *pmu;
@@ -69,13 +80,17 @@ struct vpmc_user {
 	unsigned long allowed;
 	void (*overflow)(struct vpmc_user *user, u64 count);
 	void (*preempted)(struct vpmc_user *user, bool running);
+	void (*hotplug)(struct vpmc_user *user, bool online);
+	raw_spinlock_t *tlock;
 
 	enum vpmc_user_state state;
 	bool started;
 	unsigned int idx;
 	struct list_head node;
 	struct list_head notify;
-	bool notify_running;
+	bool reported;
+	bool dead;
+	bool evref;
 	u64 period;
 	u64 saved;
 	u64 base;
@@ -107,5 +122,23 @@ int vpmc_core_read_local(struct vpmc_user *user, u64 *count);
 int vpmc_core_write(struct vpmc_user *user, u64 count);
 int vpmc_core_set_period(struct vpmc_user *user, u64 period);
 int vpmc_core_counter(struct vpmc_user *user);
+
+/* Per-thread users: attached only while their thread runs (rule 5). */
+int vpmc_core_thread_init(struct vpmc_user *user, bool events);
+void vpmc_core_thread_detach(struct vpmc_user *user);
+void vpmc_core_thread_forget(struct vpmc_user *user);
+void vpmc_core_switch_in(struct vpmc_user *user);
+void vpmc_core_switch_out(struct vpmc_user *user);
+
+/* === core/hotplug.c: CPU hotplug and events kept on every CPU === */
+
+int vpmc_hotplug_init(void);
+void vpmc_hotplug_exit(void);
+void vpmc_pmu_register(struct vpmc_pmu *pmu);
+void vpmc_pmu_unregister(struct vpmc_pmu *pmu);
+int vpmc_events_get(struct vpmc_pmu *pmu, u64 config);
+void vpmc_events_put(struct vpmc_pmu *pmu, u64 config);
+void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu);
+void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu);
 
 #endif /* _VPMC_CORE_INTERNAL_H */

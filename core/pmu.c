@@ -128,6 +128,8 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		seqcount_raw_spinlock_init(&vc->seq, &vc->lock);
 		vc->cpu = cpu;
 		INIT_LIST_HEAD(&vc->waiting);
+		INIT_LIST_HEAD(&vc->offline);
+		INIT_LIST_HEAD(&vc->later);
 		vc->pmu = pmu;
 		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
 		for (i = 0; i < n; i++) {
@@ -137,6 +139,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		}
 		pmu->cpus[cpu] = vc;
 	}
+	vpmc_pmu_register(pmu);
 	return pmu;
 
 err_remove:
@@ -158,6 +161,7 @@ int vpmc_pmu_destroy(struct vpmc_pmu *pmu)
 {
 	if (atomic_read(&pmu->nr_users))
 		return -EBUSY;
+	vpmc_pmu_unregister(pmu);
 	pmu->ops->remove(pmu->priv);
 	vpmc_pmu_free(pmu);
 	return 0;
@@ -196,7 +200,8 @@ bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu)
 	for_each_possible_cpu(cpu) {
 		struct vpmc_cpu *vc = pmu->cpus[cpu];
 
-		if (READ_ONCE(vc->nr_users) || !list_empty(&vc->waiting))
+		if (READ_ONCE(vc->nr_users) || !list_empty(&vc->waiting) ||
+		    !list_empty(&vc->offline))
 			return false;
 		for (i = 0; i < pmu->desc.num_counters; i++)
 			if (READ_ONCE(vc->ctr[i].nr_users))

@@ -359,7 +359,8 @@ static void pb_enable(void *priv, int cpu, unsigned int idx, u64 config)
 	raw_spin_lock(&pc->lock);
 	be = pb_find(pc, config);
 	raw_spin_unlock(&pc->lock);
-	if (WARN_ON_ONCE(!be))
+	/* Only if event_get() failed when this CPU came online: logged then. */
+	if (!be)
 		return;
 	s->base = pb_count(be->event);
 	s->target = s->base + PERF_IDLE_PERIOD;
