@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vpmc_ctl.ko - system-wide virtual PMCs driven from user space, for the
- * in-guest tests (and anyone curious). A consumer of the public API only.
+ * vpmc_ctl.ko - virtual PMCs driven from user space, for the in-guest
+ * tests (and anyone curious). A consumer of the public API only.
  *
  * /sys/kernel/debug/vpmc_ctl (root only) takes one command per write:
- *	create CPU CONFIG [PERIOD]	a virtual PMC, stopped; PERIOD > 0 counts
- *					overflow callbacks
+ *	create CPU CONFIG [PERIOD]	a system-wide virtual PMC, stopped;
+ *					PERIOD > 0 counts overflow callbacks
+ *	task TID CONFIG [PERIOD [inherit]]
+ *					a per-thread one, checked against the
+ *					writer's credentials
  *	start | stop			all of them
  *	destroy				all of them
  * and reads back one line per virtual PMC:
- *	CPU CONFIG PERIOD COUNT CALLBACKS TIME_ENABLED TIME_RUNNING
+ *	WHERE CONFIG PERIOD COUNT CALLBACKS TIME_ENABLED TIME_RUNNING [STATE]
+ * WHERE is the CPU, or t<TID> per thread; STATE is "preempted", "offline"
+ * or "error" when the read says so, then "exited" once the thread's exit
+ * notice came, and "offlined=N onlined=M" when CPU hotplug notices came.
  * Errors come back as the write's errno (the API's, see vpmc_create()).
  */
 #define pr_fmt(fmt) "vpmc_ctl: " fmt
@@ -19,6 +25,8 @@
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -31,9 +39,11 @@
 struct ctl_vpmc {
 	struct vpmc *vpmc;
 	int cpu;
+	pid_t tid;
 	u64 config;
 	u64 period;
 	atomic64_t callbacks;
+	atomic_t notices[VPMC_NOTICE_ONLINE + 1];
 };
 
 /* Serialises the commands and the listing. */
@@ -49,11 +59,22 @@ static void ctl_overflow(struct vpmc *v, u64 count, void *priv)
 	atomic64_inc(&c->callbacks);
 }
 
-static int ctl_create(int cpu, u64 config, u64 period)
+static void ctl_notice(struct vpmc *v, enum vpmc_notice notice, void *priv)
+{
+	struct ctl_vpmc *c = priv;
+
+	atomic_inc(&c->notices[notice]);
+}
+
+/* A system-wide virtual PMC on @cpu, or one for thread @tid if not 0. */
+static int ctl_create(int cpu, pid_t tid, u64 config, u64 period,
+		      unsigned int flags)
 {
 	struct vpmc_attr attr = {
 		.config = config, .priority = VPMC_PRIO_USER, .period = period,
+		.flags = flags, .notice = ctl_notice,
 	};
+	struct task_struct *task;
 	struct ctl_vpmc *c;
 
 	if (ctl_num == CTL_MAX)
@@ -62,11 +83,23 @@ static int ctl_create(int cpu, u64 config, u64 period)
 	if (!c)
 		return -ENOMEM;
 	c->cpu = cpu;
+	c->tid = tid;
 	c->config = config;
 	c->period = period;
 	attr.overflow = period ? ctl_overflow : NULL;
 	attr.priv = c;
-	c->vpmc = vpmc_create(&attr, cpu);
+	if (tid) {
+		task = get_pid_task(find_vpid(tid), PIDTYPE_PID);
+		if (!task) {
+			kfree(c);
+			return -ESRCH;
+		}
+		c->vpmc = vpmc_create_task(&attr, task, current_cred());
+		put_task_struct(task);
+	} else {
+		c->vpmc = vpmc_may_monitor(current_cred(), NULL) ? ERR_PTR(-EACCES) :
+			  vpmc_create(&attr, cpu);
+	}
 	if (IS_ERR(c->vpmc)) {
 		int ret = PTR_ERR(c->vpmc);
 
@@ -103,9 +136,10 @@ static int ctl_each(int (*fn)(struct vpmc *vpmc))
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
-	char buf[96];
+	char buf[96], opt[16] = "";
 	long long config, period = 0;
 	int cpu, n, ret;
+	unsigned int flags;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -121,9 +155,15 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	} else if (!strcmp(buf, "destroy")) {
 		ctl_destroy_all();
 		ret = 0;
+	} else if (!strncmp(buf, "task ", 5)) {
+		n = sscanf(buf, "task %d %lli %lli %15s", &cpu, &config, &period, opt);
+		flags = !strcmp(opt, "inherit") ? VPMC_F_INHERIT : 0;
+		ret = n >= 2 && cpu > 0 && period >= 0 && (n < 4 || flags) ?
+		      ctl_create(-1, cpu, config, period, flags) : -EINVAL;
 	} else {
 		n = sscanf(buf, "create %d %lli %lli", &cpu, &config, &period);
-		ret = n >= 2 && period >= 0 ? ctl_create(cpu, config, period) : -EINVAL;
+		ret = n >= 2 && period >= 0 ? ctl_create(cpu, 0, config, period, 0) :
+		      -EINVAL;
 	}
 	mutex_unlock(&ctl_mutex);
 	return ret ? ret : len;
@@ -140,10 +180,22 @@ static int ctl_show(struct seq_file *m, void *v)
 		struct ctl_vpmc *c = ctl[i];
 
 		ret = vpmc_read(c->vpmc, &val);
-		seq_printf(m, "%d %#llx %llu %llu %lld %llu %llu%s\n", c->cpu, c->config,
+		if (c->tid)
+			seq_printf(m, "t%d", c->tid);
+		else
+			seq_printf(m, "%d", c->cpu);
+		seq_printf(m, " %#llx %llu %llu %lld %llu %llu%s", c->config,
 			   c->period, val.count, atomic64_read(&c->callbacks),
 			   val.time_enabled, val.time_running,
-			   ret == -EBUSY ? " preempted" : ret ? " error" : "");
+			   ret == -EBUSY ? " preempted" : ret == -ENODEV ? " offline" :
+			   ret ? " error" : "");
+		if (atomic_read(&c->notices[VPMC_NOTICE_EXIT]))
+			seq_puts(m, " exited");
+		if (atomic_read(&c->notices[VPMC_NOTICE_OFFLINE]))
+			seq_printf(m, " offlined=%d onlined=%d",
+				   atomic_read(&c->notices[VPMC_NOTICE_OFFLINE]),
+				   atomic_read(&c->notices[VPMC_NOTICE_ONLINE]));
+		seq_putc(m, '\n');
 	}
 	mutex_unlock(&ctl_mutex);
 	return 0;

@@ -35,17 +35,48 @@ static void vpmc_preempt_cb(struct vpmc_user *user, bool running)
 	vpmc->attr.preempt(vpmc, running, vpmc->attr.priv);
 }
 
-#define VPMC_F_ALL		(VPMC_F_EXCLUSIVE | VPMC_F_PINNED)
+static void vpmc_hotplug_cb(struct vpmc_user *user, bool online)
+{
+	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+
+	vpmc->attr.notice(vpmc, online ? VPMC_NOTICE_ONLINE : VPMC_NOTICE_OFFLINE,
+			  vpmc->attr.priv);
+}
+
+#define VPMC_F_ALL		(VPMC_F_EXCLUSIVE | VPMC_F_PINNED | VPMC_F_INHERIT)
 /* Thresholds live in signed 64-bit timerqueue keys. */
 #define VPMC_MAX_PERIOD		(S64_MAX / 2)
 
-static int vpmc_attr_check(const struct vpmc_attr *attr)
+/* Attributes either kind may have; VPMC_F_INHERIT is checked by kind. */
+int vpmc_attr_check(const struct vpmc_attr *attr)
 {
 	if (!attr || attr->flags & ~VPMC_F_ALL ||
 	    attr->priority < VPMC_PRIO_MIN || attr->priority > VPMC_PRIO_MAX ||
-	    !attr->period != !attr->overflow || attr->period > VPMC_MAX_PERIOD)
+	    !attr->period != !attr->overflow || attr->period > VPMC_MAX_PERIOD ||
+	    (attr->flags & VPMC_F_INHERIT && attr->period))
 		return -EINVAL;
 	return 0;
+}
+
+/* Fill @vpmc->user from @vpmc->attr. */
+void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
+		    unsigned long allowed)
+{
+	const struct vpmc_attr *attr = &vpmc->attr;
+
+	vpmc->user.pmu = pmu;
+	vpmc->user.id = atomic_inc_return(&vpmc_ids);
+	vpmc->user.config = attr->config;
+	vpmc->user.prio = attr->priority;
+	vpmc->user.flags = attr->flags;
+	vpmc->user.allowed = allowed;
+	vpmc->user.period = attr->period;
+	vpmc->user.overflow = attr->overflow ? vpmc_overflow_cb : NULL;
+	vpmc->user.preempted = attr->preempt ? vpmc_preempt_cb : NULL;
+	vpmc->user.hotplug = attr->notice ? vpmc_hotplug_cb : NULL;
+	INIT_LIST_HEAD(&vpmc->tnode);
+	INIT_LIST_HEAD(&vpmc->children);
+	INIT_LIST_HEAD(&vpmc->cnode);
 }
 
 /**
@@ -68,6 +99,8 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	ret = vpmc_attr_check(attr);
 	if (ret)
 		return ERR_PTR(ret);
+	if (attr->flags & VPMC_F_INHERIT)
+		return ERR_PTR(-EINVAL);
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return ERR_PTR(-EINVAL);
 	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
@@ -78,18 +111,8 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	if (!vpmc)
 		return ERR_PTR(-ENOMEM);
 	vpmc->attr = *attr;
-	vpmc->user.pmu = pmu;
+	vpmc_init_user(vpmc, pmu, allowed);
 	vpmc->user.cpu = cpu;
-	vpmc->user.id = atomic_inc_return(&vpmc_ids);
-	vpmc->user.config = attr->config;
-	vpmc->user.prio = attr->priority;
-	vpmc->user.flags = attr->flags;
-	vpmc->user.allowed = allowed;
-	vpmc->user.period = attr->period;
-	if (attr->overflow)
-		vpmc->user.overflow = vpmc_overflow_cb;
-	if (attr->preempt)
-		vpmc->user.preempted = vpmc_preempt_cb;
 
 	ret = vpmc_core_attach(&vpmc->user);
 	if (ret) {
@@ -112,9 +135,14 @@ EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
  * this returns). It is created stopped: call vpmc_start().
  *
  * Context: process context, may sleep.
+ * It asks no permission: a consumer acting for a user calls
+ * vpmc_may_monitor() first. If @cpu goes offline the virtual PMC stops and
+ * its notice callback is told; it counts again when @cpu is back.
+ *
  * Return: the virtual PMC, or an ERR_PTR: -EINVAL for bad attributes (NULL
- * @attr, unknown flags, priority out of range, a period without a callback
- * or the reverse, a period above S64_MAX / 2) or an impossible @cpu;
+ * @attr, unknown flags, VPMC_F_INHERIT, priority out of range, a period
+ * without a callback or the reverse, a period above S64_MAX / 2) or an
+ * impossible @cpu;
  * -ENOENT if the backend does not know the event; -ENOSPC if no counter of
  * this PMU can ever count it; -EBUSY if no counter can be had now without
  * preempting an equal or higher priority or a pinned virtual PMC, or (perf
@@ -133,7 +161,9 @@ EXPORT_SYMBOL_GPL(vpmc_create);
  * @vpmc: the virtual PMC; may be NULL or an ERR_PTR
  *
  * Its counter goes to the strongest waiting virtual PMC that can use it.
- * None of @vpmc's callbacks runs after this returns.
+ * A per-thread one is detached from its thread, which may be running on
+ * another CPU, and takes its inherited ones with it. None of @vpmc's
+ * callbacks runs after this returns.
  *
  * Context: process context, may sleep; not from a vpmc callback.
  */
@@ -141,6 +171,10 @@ void vpmc_destroy(struct vpmc *vpmc)
 {
 	if (IS_ERR_OR_NULL(vpmc))
 		return;
+	if (vpmc->vt) {
+		vpmc_thread_destroy(vpmc);
+		return;
+	}
 	vpmc_core_detach(&vpmc->user);
 	kfree(vpmc);
 	module_put(THIS_MODULE);
@@ -185,13 +219,20 @@ EXPORT_SYMBOL_GPL(vpmc_stop);
  * @vpmc: the virtual PMC
  * @value: its 64-bit count, time enabled and time running
  *
- * Context: process context, or any context but NMI on @vpmc's CPU.
+ * A per-thread virtual PMC can be read while its thread runs on another
+ * CPU, and after it exited; its count includes its exited inherited
+ * threads' counts.
+ *
+ * Context: process context, or any context but NMI on @vpmc's CPU (per
+ * thread: on the CPU its thread runs on).
  * Return: 0; -EBUSY if it is preempted (@value still holds its frozen
- * count and its times); -ENODEV if its CPU is offline; -EINVAL from a
- * context that cannot reach its CPU.
+ * count and its times); -ENODEV if its CPU is offline (@value holds its
+ * count and times); -EINVAL from a context that cannot reach its CPU.
  */
 int vpmc_read(struct vpmc *vpmc, struct vpmc_value *value)
 {
+	if (vpmc->vt)
+		return vpmc_thread_read(vpmc, value);
 	return vpmc_core_read(&vpmc->user, value);
 }
 EXPORT_SYMBOL_GPL(vpmc_read);
@@ -201,14 +242,19 @@ EXPORT_SYMBOL_GPL(vpmc_read);
  * @vpmc: a virtual PMC of the current CPU
  * @count: set to its 64-bit count
  *
- * Takes no lock: usable from NMI handlers and tracers' probes.
+ * Takes no lock: usable from NMI handlers and tracers' probes. A per-thread
+ * virtual PMC is read this way by its own thread only (its inherited
+ * threads' counts are not included).
  *
  * Context: any, including NMI, with preemption disabled.
- * Return: 0; -EINVAL if @vpmc counts on another CPU; -EBUSY if it is
- * preempted; -EAGAIN if this NMI interrupted vpmc updating this CPU.
+ * Return: 0; -EINVAL if @vpmc counts on another CPU (per thread: if the
+ * current task is not its thread); -EBUSY if it is preempted; -EAGAIN if
+ * this NMI interrupted vpmc updating this CPU.
  */
 int vpmc_read_local(struct vpmc *vpmc, u64 *count)
 {
+	if (vpmc->vt && !vpmc_thread_current(vpmc))
+		return -EINVAL;
 	return vpmc_core_read_local(&vpmc->user, count);
 }
 EXPORT_SYMBOL_GPL(vpmc_read_local);

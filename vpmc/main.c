@@ -61,6 +61,12 @@ static int __init vpmc_init(void)
 	unsigned int i;
 	int ret;
 
+	ret = vpmc_hotplug_init();
+	if (ret)
+		return ret;
+	ret = vpmc_thread_init();
+	if (ret)
+		goto err_hotplug;
 	if (sysfs_streq(backend, "auto")) {
 		pmu = vpmc_backend_auto();
 	} else {
@@ -69,12 +75,15 @@ static int __init vpmc_init(void)
 				break;
 		if (i == ARRAY_SIZE(vpmc_backends)) {
 			pr_err("unknown backend '%s' (auto, perf, x86, sim)\n", backend);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto err_thread;
 		}
 		pmu = vpmc_backend_create(i);
 	}
-	if (IS_ERR(pmu))
-		return PTR_ERR(pmu);
+	if (IS_ERR(pmu)) {
+		ret = PTR_ERR(pmu);
+		goto err_thread;
+	}
 	vpmc_default_pmu = pmu;
 	ret = vpmc_sysfs_init();
 	if (ret)
@@ -87,6 +96,10 @@ static int __init vpmc_init(void)
 err_pmu:
 	vpmc_default_pmu = NULL;
 	vpmc_backends[vpmc_backend_idx].destroy(pmu);
+err_thread:
+	vpmc_thread_exit();
+err_hotplug:
+	vpmc_hotplug_exit();
 	return ret;
 }
 
@@ -97,6 +110,8 @@ static void __exit vpmc_exit(void)
 	/* Every virtual PMC holds a module reference: the PMU is idle. */
 	WARN_ON(vpmc_backends[vpmc_backend_idx].destroy(vpmc_default_pmu));
 	vpmc_default_pmu = NULL;
+	vpmc_thread_exit();
+	vpmc_hotplug_exit();
 }
 
 module_init(vpmc_init);

@@ -10,10 +10,18 @@
 #include <vpmc/vpmc.h>
 
 struct module;
+struct task_struct;
+struct cred;
 struct vpmc_pmu;
 
 struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 			    int cpu);
+struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
+				 const struct vpmc_attr *attr,
+				 struct task_struct *task,
+				 const struct cred *cred);
+void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child);
+bool vpmc_thread_hooked(void);
 int vpmc_counter_of(struct vpmc *vpmc);
 bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu);
 int vpmc_pmu_check(struct vpmc_pmu *pmu);

@@ -77,8 +77,31 @@ enum vpmc_generic_event {
 #define VPMC_F_EXCLUSIVE	BIT(0)
 /* Never preempted (creation fails instead when no counter can be had). */
 #define VPMC_F_PINNED		BIT(1)
+/*
+ * Per-thread only: threads the monitored thread creates from now on are
+ * monitored too, and each one's count and times are folded into this
+ * virtual PMC when it exits. Counting only: no period.
+ */
+#define VPMC_F_INHERIT		BIT(2)
 
 struct vpmc;
+struct task_struct;
+struct cred;
+
+/**
+ * enum vpmc_notice - what a notice callback is told
+ * @VPMC_NOTICE_EXIT: the monitored thread exited; its final count stays
+ *	readable until vpmc_destroy()
+ * @VPMC_NOTICE_OFFLINE: the CPU of a system-wide virtual PMC went offline:
+ *	it stopped counting, keeps its count, and reads fail with -ENODEV
+ * @VPMC_NOTICE_ONLINE: that CPU is back: it counts again if it was started
+ *	(or waits for a counter, as after a preemption)
+ */
+enum vpmc_notice {
+	VPMC_NOTICE_EXIT,
+	VPMC_NOTICE_OFFLINE,
+	VPMC_NOTICE_ONLINE,
+};
 
 /**
  * typedef vpmc_overflow_fn - overflow callback
@@ -107,13 +130,28 @@ typedef void (*vpmc_overflow_fn)(struct vpmc *vpmc, u64 count, void *priv);
 typedef void (*vpmc_preempt_fn)(struct vpmc *vpmc, bool running, void *priv);
 
 /**
+ * typedef vpmc_notice_fn - lifetime notice
+ * @vpmc: the virtual PMC
+ * @notice: what happened
+ * @priv: vpmc_attr.priv
+ *
+ * Runs in process context (a workqueue for %VPMC_NOTICE_EXIT, the CPU
+ * hotplug thread for the others). It may sleep and operate on @vpmc, but
+ * must not destroy a virtual PMC or create a system-wide one.
+ */
+typedef void (*vpmc_notice_fn)(struct vpmc *vpmc, enum vpmc_notice notice,
+			       void *priv);
+
+/**
  * struct vpmc_attr - what a virtual PMC counts and how it is arbitrated
  * @config: raw event encoding (see vpmc_generic_event())
  * @priority: VPMC_PRIO_MIN..VPMC_PRIO_MAX; higher preempts lower
- * @flags: VPMC_F_EXCLUSIVE, VPMC_F_PINNED
+ * @flags: VPMC_F_EXCLUSIVE, VPMC_F_PINNED, VPMC_F_INHERIT
  * @period: overflow period in events, 0 for none; needs @overflow
  * @overflow: called every @period events while counting
- * @preempt: called when the virtual PMC loses or regains its counter
+ * @preempt: called when the virtual PMC loses or regains its counter (a
+ *	per-thread one: while its thread runs)
+ * @notice: called when its thread exits or its CPU goes off- or online
  * @priv: passed to the callbacks
  */
 struct vpmc_attr {
@@ -123,14 +161,16 @@ struct vpmc_attr {
 	u64 period;
 	vpmc_overflow_fn overflow;
 	vpmc_preempt_fn preempt;
+	vpmc_notice_fn notice;
 	void *priv;
 };
 
 /**
  * struct vpmc_value - a read of a virtual PMC
  * @count: the 64-bit virtual count
- * @time_enabled: nanoseconds the virtual PMC was started
- * @time_running: nanoseconds it was started and held a counter
+ * @time_enabled: nanoseconds the virtual PMC was started (per thread:
+ *	and its thread ran)
+ * @time_running: nanoseconds of those it held a counter
  */
 struct vpmc_value {
 	u64 count;
@@ -139,6 +179,9 @@ struct vpmc_value {
 };
 
 struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu);
+struct vpmc *vpmc_create_task(const struct vpmc_attr *attr,
+			      struct task_struct *task, const struct cred *cred);
+int vpmc_may_monitor(const struct cred *cred, struct task_struct *task);
 void vpmc_destroy(struct vpmc *vpmc);
 int vpmc_start(struct vpmc *vpmc);
 int vpmc_stop(struct vpmc *vpmc);

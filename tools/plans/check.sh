@@ -4,7 +4,7 @@
 # $VPMC_KERNEL (debug|stock) and $VPMC_ARCH (x86_64|arm64).
 
 # Every KUnit suite; each run loads them all, against the backend loaded.
-SUITES="vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime vpmc_x86 vpmc_backend_conformance"
+SUITES="vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime vpmc_x86 vpmc_backend_conformance vpmc_thread"
 
 # perf throttles sampling events whose handlers it finds slow under TCG.
 echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
@@ -54,6 +54,13 @@ if [ "$VPMC_ARCH" = arm64 ]; then
 	# backend), and overflow callbacks of three periods sharing the counter.
 	step perf-agrees-cycles perf-agree 0x0200000000000000 cycles spin 2000
 	step overflow-share-cycles overflow-share 0x0200000000000000 2000 1000000 3000000 7000000
+fi
+# Per-thread virtual PMCs on perf's cpu-clock follow a busy thread's run
+# time (schedstat) within 5%, across CPU 1 going offline and back while a
+# system-wide one counts there (tools/tests/thread_count.c).
+step thread-time-hotplug thread_count /sys/kernel/debug/vpmc_ctl 0x0100000000000000 2000 time hotplug
+if [ "$VPMC_ARCH" = arm64 ]; then
+	step thread-cycles-busy-idle thread_count /sys/kernel/debug/vpmc_ctl 0x0200000000000000 2000 ratio
 fi
 [ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit $SUITES
 step unload-ctl modload -r vpmc_ctl

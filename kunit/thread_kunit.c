@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit: per-thread virtual PMCs on a simulated PMU, driven by real
+ * kthreads through the real scheduler hooks.
+ *
+ * Each kthread injects events on its own CPU while it runs, so exactly the
+ * events of its own slices must land in its virtual PMC: alternation of two
+ * threads on one CPU (with a system-wide virtual PMC sharing the counter),
+ * migration with an overflow period, exit, fork inheritance, destruction
+ * while the thread runs elsewhere, priorities at switch-in, CPU hotplug,
+ * permissions, and that the scheduler hooks are off when unused.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/cred.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include <vpmc/internal.h>
+#include "arch/sim/sim.h"
+
+MODULE_IMPORT_NS(VPMC_INTERNAL);
+
+#define EV_A		0x10
+#define EV_B		0x11
+#define ROUNDS		20
+
+struct th_ctx {
+	struct vpmc_pmu *pmu;
+};
+
+static struct vpmc_pmu *th_pmu(struct kunit *test, unsigned int gp)
+{
+	struct vpmc_sim_config cfg = { .num_gp = gp, .width = 32 };
+	struct th_ctx *ctx = test->priv;
+
+	ctx->pmu = vpmc_sim_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->pmu));
+	return ctx->pmu;
+}
+
+static int th_init(struct kunit *test)
+{
+	test->priv = kunit_kzalloc(test, sizeof(struct th_ctx), GFP_KERNEL);
+	return test->priv ? 0 : -ENOMEM;
+}
+
+/* Every test leaves its PMU idle and the scheduler hooks off. */
+static void th_exit(struct kunit *test)
+{
+	struct th_ctx *ctx = test->priv;
+
+	if (!ctx->pmu)
+		return;
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_check(ctx->pmu), 0);
+	KUNIT_EXPECT_TRUE(test, vpmc_pmu_is_idle(ctx->pmu));
+	KUNIT_EXPECT_EQ(test, vpmc_sim_destroy(ctx->pmu), 0);
+	KUNIT_EXPECT_FALSE(test, vpmc_thread_hooked());
+}
+
+/**
+ * struct th_worker - a kthread that injects when told
+ * @task: the kthread (a reference is held)
+ * @pmu: where to inject
+ * @config: the event
+ * @go: its turn
+ * @done: its turn is over
+ * @amount: events to inject this turn, 0 to exit
+ * @cpu: the CPU to move to first this turn, or -1
+ * @injected: events injected on its own CPU in all its turns
+ * @err: a failed injection
+ */
+struct th_worker {
+	struct task_struct *task;
+	struct vpmc_pmu *pmu;
+	u64 config;
+	struct completion go;
+	struct completion done;
+	u64 amount;
+	int cpu;
+	u64 injected;
+	int err;
+};
+
+static int th_worker_fn(void *arg)
+{
+	struct th_worker *w = arg;
+	int cpu, ret;
+
+	for (;;) {
+		wait_for_completion(&w->go);
+		if (!w->amount)
+			break;
+		if (w->cpu >= 0)
+			set_cpus_allowed_ptr(current, cpumask_of(w->cpu));
+		/* Inject on the CPU it runs on, preemption off meanwhile. */
+		cpu = get_cpu();
+		ret = vpmc_sim_inject(w->pmu, cpu, w->config, w->amount);
+		put_cpu();
+		if (ret)
+			w->err = ret;
+		else
+			w->injected += w->amount;
+		complete(&w->done);
+	}
+	return 0;
+}
+
+static void th_start(struct kunit *test, struct th_worker *w,
+		     struct vpmc_pmu *pmu, u64 config, int cpu)
+{
+	w->pmu = pmu;
+	w->config = config;
+	w->cpu = -1;
+	init_completion(&w->go);
+	init_completion(&w->done);
+	w->task = kthread_create(th_worker_fn, w, "vpmc-kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(w->task));
+	get_task_struct(w->task);
+	if (cpu >= 0)
+		kthread_bind(w->task, cpu);
+}
+
+/* One turn: move to @cpu (or stay, -1) and inject @amount. */
+static void th_turn(struct th_worker *w, u64 amount, int cpu)
+{
+	w->amount = amount;
+	w->cpu = cpu;
+	complete(&w->go);
+	wait_for_completion(&w->done);
+}
+
+/* Tell it to exit and wait until it is dead (past the exit hook). */
+static void th_stop(struct kunit *test, struct th_worker *w)
+{
+	unsigned int i;
+
+	w->amount = 0;
+	complete(&w->go);
+	for (i = 0; i < 200 && !READ_ONCE(w->task->exit_state); i++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(w->task->exit_state) != 0);
+	put_task_struct(w->task);
+}
+
+static atomic_t th_exits;
+
+static void th_notice(struct vpmc *v, enum vpmc_notice notice, void *priv)
+{
+	if (notice == VPMC_NOTICE_EXIT)
+		atomic_inc(&th_exits);
+}
+
+static struct vpmc *th_vpmc(struct kunit *test, struct vpmc_pmu *pmu,
+			    struct task_struct *task, u64 config,
+			    unsigned int flags)
+{
+	struct vpmc_attr attr = {
+		.config = config, .priority = VPMC_PRIO_USER, .flags = flags,
+		.notice = th_notice,
+	};
+	struct vpmc *v = vpmc_create_task_on(pmu, &attr, task, NULL);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+	return v;
+}
+
+static u64 th_count(struct kunit *test, struct vpmc *v)
+{
+	struct vpmc_value val;
+
+	KUNIT_EXPECT_EQ(test, vpmc_read(v, &val), 0);
+	return val.count;
+}
+
+/* Two threads alternate on one CPU; a system-wide one sees both. */
+static void thread_alternate(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	struct vpmc_attr sys_attr = { .config = EV_A, .priority = VPMC_PRIO_USER };
+	int cpu = cpumask_last(cpu_online_mask);
+	struct th_worker a = {}, b = {};
+	struct vpmc *va, *vb, *sys;
+	struct vpmc_value val;
+	unsigned int i;
+
+	KUNIT_EXPECT_FALSE(test, vpmc_thread_hooked());
+	th_start(test, &a, pmu, EV_A, cpu);
+	th_start(test, &b, pmu, EV_A, cpu);
+	va = th_vpmc(test, pmu, a.task, EV_A, 0);
+	vb = th_vpmc(test, pmu, b.task, EV_A, 0);
+	KUNIT_EXPECT_TRUE(test, vpmc_thread_hooked());
+	sys = vpmc_create_on(pmu, &sys_attr, cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sys));
+	KUNIT_ASSERT_EQ(test, vpmc_start(sys), 0);
+	wake_up_process(a.task);
+	wake_up_process(b.task);
+
+	/* Events outside either thread's slices go to the system-wide one only. */
+	KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_A, 1000), 0);
+	for (i = 1; i <= ROUNDS; i++) {
+		th_turn(&a, 100 * i + 1, -1);
+		th_turn(&b, 7 * i + 3, -1);
+	}
+	KUNIT_EXPECT_EQ(test, a.err, 0);
+	KUNIT_EXPECT_EQ(test, b.err, 0);
+	KUNIT_EXPECT_EQ(test, th_count(test, va), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), b.injected);
+
+	atomic_set(&th_exits, 0);
+	th_stop(test, &a);
+	th_stop(test, &b);
+	/* Exit keeps the final counts; the owners were told. */
+	KUNIT_EXPECT_EQ(test, th_count(test, va), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), b.injected);
+	for (i = 0; i < 100 && atomic_read(&th_exits) < 2; i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&th_exits), 2);
+	KUNIT_EXPECT_EQ(test, vpmc_read(sys, &val), 0);
+	KUNIT_EXPECT_EQ(test, val.count, a.injected + b.injected + 1000);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_check(pmu), 0);
+
+	/* A thread's times: enabled while it ran, running as long. */
+	KUNIT_EXPECT_EQ(test, vpmc_read(va, &val), 0);
+	KUNIT_EXPECT_GT(test, val.time_enabled, 0ULL);
+	KUNIT_EXPECT_EQ(test, val.time_running, val.time_enabled);
+	vpmc_destroy(va);
+	vpmc_destroy(vb);
+	vpmc_destroy(sys);
+}
+
+static atomic_t th_fires;
+static u64 th_last;
+
+static void th_overflow(struct vpmc *v, u64 count, void *priv)
+{
+	atomic_inc(&th_fires);
+	WRITE_ONCE(th_last, count);
+}
+
+/* A thread moves between CPUs: count and overflow distance go with it. */
+static void thread_migrate(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	struct vpmc_attr attr = {
+		.config = EV_B, .priority = VPMC_PRIO_USER, .period = 1000,
+		.overflow = th_overflow,
+	};
+	int c0 = cpumask_first(cpu_online_mask);
+	int c1 = cpumask_last(cpu_online_mask);
+	struct th_worker w = {};
+	struct vpmc *v;
+	unsigned int i;
+
+	if (c0 == c1)
+		kunit_skip(test, "one CPU online");
+	th_start(test, &w, pmu, EV_B, -1);
+	v = vpmc_create_task_on(pmu, &attr, w.task, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+	atomic_set(&th_fires, 0);
+	wake_up_process(w.task);
+	/* 700 per turn: each threshold is crossed on some other CPU's turn. */
+	for (i = 0; i < ROUNDS; i++)
+		th_turn(&w, 700, i & 1 ? c1 : c0);
+	KUNIT_EXPECT_EQ(test, w.err, 0);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 700ULL * ROUNDS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&th_fires), 700 * ROUNDS / 1000);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(th_last), 1000ULL * (700 * ROUNDS / 1000));
+	th_stop(test, &w);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 700ULL * ROUNDS);
+	vpmc_destroy(v);
+}
+
+/* A child's count folds into its parent's inherited virtual PMC at exit. */
+static void thread_inherit(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct th_worker parent = {}, child = {}, grandchild = {};
+	struct vpmc_attr bad = {
+		.config = EV_A, .flags = VPMC_F_INHERIT, .period = 10,
+		.overflow = th_overflow,
+	};
+	struct vpmc *v;
+
+	/* Counting only; and never system-wide. */
+	KUNIT_EXPECT_TRUE(test, IS_ERR(vpmc_create_task_on(pmu, &bad, current, NULL)));
+	bad.period = 0;
+	bad.overflow = NULL;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vpmc_create_on(pmu, &bad, cpu)), -EINVAL);
+
+	th_start(test, &parent, pmu, EV_A, cpu);
+	v = th_vpmc(test, pmu, parent.task, EV_A, VPMC_F_INHERIT);
+	th_start(test, &child, pmu, EV_A, cpu);
+	th_start(test, &grandchild, pmu, EV_A, cpu);
+	/* What the sched_process_fork hook does when these fork. */
+	vpmc_thread_fork(parent.task, child.task);
+	vpmc_thread_fork(child.task, grandchild.task);
+	wake_up_process(parent.task);
+	wake_up_process(child.task);
+	wake_up_process(grandchild.task);
+	th_turn(&parent, 5, -1);
+	th_turn(&child, 70, -1);
+	th_turn(&grandchild, 300, -1);
+	th_turn(&parent, 5, -1);
+	/* Live children are not folded yet. */
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 10ULL);
+	th_stop(test, &grandchild);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 310ULL);
+	th_stop(test, &child);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 380ULL);
+	th_stop(test, &parent);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 380ULL);
+	/* Also waits for the exited children's queued releases. */
+	vpmc_destroy(v);
+}
+
+/* Destroying a root takes its live inherited ones with it. */
+static void thread_inherit_destroy(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	struct th_worker parent = {}, child = {};
+	struct vpmc *v;
+
+	th_start(test, &parent, pmu, EV_A, -1);
+	th_start(test, &child, pmu, EV_A, -1);
+	v = th_vpmc(test, pmu, parent.task, EV_A, VPMC_F_INHERIT);
+	vpmc_thread_fork(parent.task, child.task);
+	wake_up_process(parent.task);
+	wake_up_process(child.task);
+	th_turn(&child, 40, -1);
+	vpmc_destroy(v);
+	/* The child runs and exits unmonitored. */
+	th_turn(&child, 40, -1);
+	th_stop(test, &child);
+	th_stop(test, &parent);
+}
+
+static int th_spin_fn(void *arg)
+{
+	while (!kthread_should_stop())
+		cond_resched();
+	return 0;
+}
+
+/* Destroyed while its thread spins on another CPU: a clean detach. */
+static void thread_destroy_running(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 1);
+	int cpu = cpumask_last(cpu_online_mask);
+	struct task_struct *t;
+	struct vpmc *v;
+	unsigned int i;
+
+	t = kthread_create(th_spin_fn, NULL, "vpmc-spin");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	for (i = 0; i < 50; i++) {
+		v = th_vpmc(test, pmu, t, EV_A, 0);
+		KUNIT_EXPECT_EQ(test, vpmc_pmu_check(pmu), 0);
+		vpmc_destroy(v);
+	}
+	kthread_stop(t);
+	put_task_struct(t);
+}
+
+static atomic_t th_preempts;
+
+static void th_preempt(struct vpmc *v, bool running, void *priv)
+{
+	atomic_inc(&th_preempts);
+}
+
+/*
+ * On a one-counter PMU a stronger thread's virtual PMC takes the counter
+ * from a system-wide one while the thread runs, and gives it back.
+ */
+static void thread_priority(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 1);
+	struct vpmc_attr sys_attr = {
+		.config = EV_B, .priority = VPMC_PRIO_USER, .preempt = th_preempt,
+	};
+	struct vpmc_attr t_attr = { .config = EV_A, .priority = VPMC_PRIO_TRACER };
+	int cpu = cpumask_last(cpu_online_mask);
+	struct th_worker w = {};
+	struct vpmc_value val;
+	struct vpmc *sys, *v;
+	unsigned int i;
+
+	th_start(test, &w, pmu, EV_A, cpu);
+	v = vpmc_create_task_on(pmu, &t_attr, w.task, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+	sys = vpmc_create_on(pmu, &sys_attr, cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sys));
+	KUNIT_ASSERT_EQ(test, vpmc_start(sys), 0);
+	atomic_set(&th_preempts, 0);
+	wake_up_process(w.task);
+	for (i = 0; i < ROUNDS; i++) {
+		th_turn(&w, 10, -1);
+		KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_B, 1), 0);
+	}
+	th_stop(test, &w);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 10ULL * ROUNDS);
+	/* Counted only while the thread was off the CPU. */
+	KUNIT_EXPECT_EQ(test, vpmc_read(sys, &val), 0);
+	KUNIT_EXPECT_LE(test, val.count, (u64)ROUNDS);
+	KUNIT_EXPECT_LT(test, val.time_running, val.time_enabled);
+	KUNIT_EXPECT_GT(test, atomic_read(&th_preempts), 0);
+	vpmc_destroy(sys);
+	vpmc_destroy(v);
+}
+
+static atomic_t th_offline, th_online;
+
+static void th_hp_notice(struct vpmc *v, enum vpmc_notice notice, void *priv)
+{
+	if (notice == VPMC_NOTICE_OFFLINE)
+		atomic_inc(&th_offline);
+	else if (notice == VPMC_NOTICE_ONLINE)
+		atomic_inc(&th_online);
+}
+
+/* A CPU goes offline and back: system-wide ones stop, are told, resume. */
+static void thread_hotplug(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	struct vpmc_attr attr = {
+		.config = EV_A, .priority = VPMC_PRIO_USER, .notice = th_hp_notice,
+	};
+	int cpu = cpumask_last(cpu_online_mask);
+	struct th_worker w = {};
+	struct vpmc_value val;
+	struct vpmc *sys, *v;
+	int ret;
+
+	if (cpu == 0 || num_online_cpus() < 2)
+		kunit_skip(test, "needs a second CPU");
+	sys = vpmc_create_on(pmu, &attr, cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sys));
+	KUNIT_ASSERT_EQ(test, vpmc_start(sys), 0);
+	th_start(test, &w, pmu, EV_A, -1);
+	v = th_vpmc(test, pmu, w.task, EV_A, 0);
+	wake_up_process(w.task);
+	th_turn(&w, 10, cpu);
+	KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_A, 5), 0);
+	atomic_set(&th_offline, 0);
+	atomic_set(&th_online, 0);
+
+	ret = remove_cpu(cpu);
+	if (ret) {
+		th_stop(test, &w);
+		vpmc_destroy(v);
+		vpmc_destroy(sys);
+		kunit_skip(test, "remove_cpu(%d): %d", cpu, ret);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&th_offline), 1);
+	KUNIT_EXPECT_EQ(test, vpmc_read(sys, &val), -ENODEV);
+	KUNIT_EXPECT_EQ(test, val.count, 15ULL);
+	/* The thread moved off the dying CPU and keeps counting elsewhere. */
+	th_turn(&w, 20, cpumask_first(cpu_online_mask));
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 30ULL);
+
+	KUNIT_ASSERT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&th_online), 1);
+	KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_A, 100), 0);
+	th_turn(&w, 40, cpu);
+	KUNIT_EXPECT_EQ(test, vpmc_read(sys, &val), 0);
+	KUNIT_EXPECT_EQ(test, val.count, 15ULL + 100 + 40);
+	KUNIT_EXPECT_EQ(test, th_count(test, v), 70ULL);
+	th_stop(test, &w);
+	vpmc_destroy(v);
+	vpmc_destroy(sys);
+}
+
+/* Another user's thread, or a CPU, is off limits to an unprivileged cred. */
+static void thread_permission(struct kunit *test)
+{
+	struct vpmc_attr attr = { .config = EV_A, .priority = VPMC_PRIO_USER };
+	struct vpmc_pmu *pmu = th_pmu(test, 1);
+	struct th_worker root = {};
+	struct cred *cred;
+	struct vpmc *v;
+
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(current_cred(), NULL), 0);
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(current_cred(), current), 0);
+	cred = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cred->uid = KUIDT_INIT(1000);
+	cred->euid = cred->uid;
+	cred->suid = cred->uid;
+	cred->fsuid = cred->uid;
+	cred->gid = KGIDT_INIT(1000);
+	cred->egid = cred->gid;
+	cred->sgid = cred->gid;
+	cred->fsgid = cred->gid;
+	cap_clear(cred->cap_effective);
+	cap_clear(cred->cap_permitted);
+	/* A kthread of root's, not in this thread's group. */
+	th_start(test, &root, pmu, EV_A, -1);
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(cred, NULL), -EACCES);
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(cred, root.task), -EACCES);
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(current_cred(), root.task), 0);
+	v = vpmc_create_task_on(pmu, &attr, root.task, cred);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(v), -EACCES);
+	KUNIT_EXPECT_EQ(test, vpmc_may_monitor(NULL, current), -EACCES);
+	put_cred(cred);
+	wake_up_process(root.task);
+	th_stop(test, &root);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vpmc_create_task_on(pmu, &attr, NULL, NULL)),
+			-EINVAL);
+}
+
+static struct kunit_case thread_cases[] = {
+	KUNIT_CASE(thread_alternate),
+	KUNIT_CASE(thread_migrate),
+	KUNIT_CASE(thread_inherit),
+	KUNIT_CASE(thread_inherit_destroy),
+	KUNIT_CASE(thread_destroy_running),
+	KUNIT_CASE(thread_priority),
+	KUNIT_CASE(thread_hotplug),
+	KUNIT_CASE(thread_permission),
+	{}
+};
+
+static struct kunit_suite thread_suite = {
+	.name = "vpmc_thread",
+	.init = th_init,
+	.exit = th_exit,
+	.test_cases = thread_cases,
+};
+
+kunit_test_suites(&thread_suite);

@@ -1,0 +1,757 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-thread virtual PMCs: counters that follow one thread.
+ *
+ * Each monitored thread has a struct vpmc_task, found from the task by a
+ * hash table that the scheduler hooks read under RCU. A module cannot
+ * patch the scheduler, so three tracepoints are hooked, and only while a
+ * per-thread virtual PMC exists (tracepoints are static keys: with no probe
+ * registered, the scheduler pays nothing):
+ *  - sched_switch: the previous thread's virtual PMCs are switched out of
+ *    their CPU's arbiter, keeping count and distance to the next threshold;
+ *    the next thread's are switched in, taking counters by the arbiter's
+ *    rules (sharing a counter already counting their event, system-wide
+ *    virtual PMCs included) or waiting for one;
+ *  - sched_process_exit: the thread's count is final; its owner is told
+ *    from a workqueue (VPMC_NOTICE_EXIT);
+ *  - sched_process_fork: with VPMC_F_INHERIT, the child gets its own
+ *    virtual PMC, folded into the root one when the child exits.
+ *
+ * Backends: switching runs with the runqueue lock held, so it never
+ * sleeps. A per-thread virtual PMC holds its event on every online CPU for
+ * its whole life (vpmc_events_get(), core/hotplug.c), which is what lets a
+ * backend like perf, whose counters are created by sleeping, be switched
+ * in atomically. See Documentation/design.rst for the cost in counters.
+ *
+ * Locking: struct vpmc_task.lock is rule 5 of core/arbiter.h (runqueue
+ * lock -> task lock -> arbiter lock). vpmc_tasks_lock (hash updates) and
+ * vpmc_inherit_lock (inheritance) are innermost raw spinlocks, never held
+ * across another; vpmc_thread_mutex (process context) serialises creation
+ * with the hooks' registration and is taken before all of these.
+ */
+#define pr_fmt(fmt) "vpmc: " fmt
+
+#include <linux/capability.h>
+#include <linux/cpumask.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/hashtable.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/ptrace.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+
+#include "priv.h"
+
+/**
+ * struct vpmc_task - a monitored thread
+ * @node: in vpmc_tasks, keyed by @task (RCU readers, vpmc_tasks_lock)
+ * @task: the thread; a reference is held
+ * @lock: guards @vpmcs, @exited and its virtual PMCs' attachment (rule 5)
+ * @vpmcs: its virtual PMCs (vpmc.tnode)
+ * @exited: the thread has exited: nothing is switched in any more
+ * @rcu: freed after a grace period
+ */
+struct vpmc_task {
+	struct hlist_node node;
+	struct task_struct *task;
+	raw_spinlock_t lock;
+	struct list_head vpmcs;
+	bool exited;
+	struct rcu_head rcu;
+};
+
+#define VPMC_TASK_BITS	8
+static DEFINE_HASHTABLE(vpmc_tasks, VPMC_TASK_BITS);
+/* Guards changes to vpmc_tasks; innermost, interrupts disabled. */
+static DEFINE_RAW_SPINLOCK(vpmc_tasks_lock);
+/* Guards vpmc.root, .children, .folded, .dying; innermost. */
+static DEFINE_RAW_SPINLOCK(vpmc_inherit_lock);
+/* Serialises creation and destruction with the hooks' (un)registration. */
+static DEFINE_MUTEX(vpmc_thread_mutex);
+/* Per-thread virtual PMCs created by owners, under vpmc_thread_mutex. */
+static unsigned int vpmc_nr_roots;
+static struct workqueue_struct *vpmc_wq;
+
+static bool (*vpmc_ptrace_may_access)(struct task_struct *task, unsigned int mode);
+
+/* === Finding a thread's state === */
+
+static struct vpmc_task *vt_find(struct task_struct *task)
+{
+	struct vpmc_task *vt;
+
+	hash_for_each_possible_rcu(vpmc_tasks, vt, node, (unsigned long)task)
+		if (vt->task == task)
+			return vt;
+	return NULL;
+}
+
+/*
+ * Add @vpmc to @task's state, made if need be. Refused with -ESRCH for a
+ * thread that began exiting: past its exit hook it would never count, and
+ * before it the hook finds the state, which is hashed by then.
+ */
+static int vt_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp)
+{
+	struct vpmc_task *vt, *new;
+	unsigned long flags;
+	int ret = 0;
+
+	new = kzalloc(sizeof(*new), gfp);
+	if (!new)
+		return -ENOMEM;
+	raw_spin_lock_init(&new->lock);
+	INIT_LIST_HEAD(&new->vpmcs);
+	new->task = task;
+	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
+	rcu_read_lock();
+	vt = vt_find(task);
+	rcu_read_unlock();
+	if (!vt) {
+		hash_add_rcu(vpmc_tasks, &new->node, (unsigned long)task);
+		vt = new;
+	}
+	raw_spin_lock(&vt->lock);
+	/* Pairs with the barriers between PF_EXITING and the exit hook. */
+	smp_mb();
+	if (vt->exited || (task->flags & PF_EXITING)) {
+		ret = -ESRCH;
+	} else {
+		vpmc->vt = vt;
+		vpmc->user.tlock = &vt->lock;
+		list_add_tail_rcu(&vpmc->tnode, &vt->vpmcs);
+	}
+	raw_spin_unlock(&vt->lock);
+	if (vt == new) {
+		if (ret)
+			hash_del_rcu(&new->node);
+		else
+			get_task_struct(task);
+	}
+	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
+	if (vt != new)
+		kfree(new);
+	else if (ret)
+		kfree_rcu(new, rcu);
+	return ret;
+}
+
+static void vt_free_rcu(struct rcu_head *rcu)
+{
+	struct vpmc_task *vt = container_of(rcu, struct vpmc_task, rcu);
+
+	put_task_struct(vt->task);
+	kfree(vt);
+}
+
+/* Drop @vt if no virtual PMC is left on it. */
+static void vt_put(struct vpmc_task *vt)
+{
+	unsigned long flags;
+	bool empty;
+
+	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
+	raw_spin_lock(&vt->lock);
+	empty = list_empty(&vt->vpmcs) && !hlist_unhashed(&vt->node);
+	if (empty)
+		hash_del_rcu(&vt->node);
+	raw_spin_unlock(&vt->lock);
+	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
+	if (empty)
+		call_rcu(&vt->rcu, vt_free_rcu);
+}
+
+/* === The scheduler hooks === */
+
+static void vt_switch_out(struct vpmc_task *vt)
+{
+	struct vpmc *vpmc;
+
+	raw_spin_lock(&vt->lock);
+	list_for_each_entry(vpmc, &vt->vpmcs, tnode)
+		vpmc_core_switch_out(&vpmc->user);
+	raw_spin_unlock(&vt->lock);
+}
+
+static void vt_switch_in(struct vpmc_task *vt)
+{
+	struct vpmc *vpmc;
+
+	raw_spin_lock(&vt->lock);
+	if (!vt->exited)
+		list_for_each_entry(vpmc, &vt->vpmcs, tnode)
+			vpmc_core_switch_in(&vpmc->user);
+	raw_spin_unlock(&vt->lock);
+}
+
+/* Runqueue lock held, interrupts disabled, RCU-sched read side. */
+static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev,
+			      struct task_struct *next, unsigned int prev_state)
+{
+	struct vpmc_task *vt;
+
+	vt = vt_find(prev);
+	if (vt)
+		vt_switch_out(vt);
+	vt = vt_find(next);
+	if (vt)
+		vt_switch_in(vt);
+}
+
+/* Fold an exited inherited virtual PMC into its root, then free it. */
+static void vpmc_child_exit(struct vpmc *child)
+{
+	struct vpmc_value *f;
+	struct vpmc *root;
+	bool mine = false;
+
+	raw_spin_lock(&vpmc_inherit_lock);
+	root = child->root;
+	if (root) {
+		f = &root->folded;
+		f->count += child->user.saved + child->folded.count;
+		f->time_enabled += child->user.time_enabled;
+		f->time_running += child->user.time_running;
+		list_del_init(&child->cnode);
+		child->root = NULL;
+		mine = true;
+	}
+	raw_spin_unlock(&vpmc_inherit_lock);
+	/* Else its root's destruction owns it. */
+	if (mine)
+		queue_work(vpmc_wq, &child->work);
+}
+
+/* In the exiting thread, preemption disabled. */
+static void vpmc_sched_exit(void *data, struct task_struct *task)
+{
+	struct vpmc_task *vt;
+	struct vpmc *vpmc;
+	unsigned long flags;
+
+	vt = vt_find(task);
+	if (!vt)
+		return;
+	raw_spin_lock_irqsave(&vt->lock, flags);
+	vt->exited = true;
+	list_for_each_entry(vpmc, &vt->vpmcs, tnode) {
+		vpmc_core_switch_out(&vpmc->user);
+		vpmc->exit_notice = !vpmc->user.dead && !vpmc->root &&
+				    vpmc->attr.notice;
+	}
+	raw_spin_unlock_irqrestore(&vt->lock, flags);
+	/*
+	 * Queue outside the task lock, which nests in the runqueue lock that
+	 * waking a worker takes. Still RCU-sched: a virtual PMC destroyed
+	 * meanwhile is not freed, and its destroyer waits for this hook
+	 * before cancelling the work (vpmc_thread_destroy()).
+	 */
+	list_for_each_entry_rcu(vpmc, &vt->vpmcs, tnode) {
+		if (vpmc->exit_notice)
+			queue_work(vpmc_wq, &vpmc->work);
+		if (READ_ONCE(vpmc->root))
+			vpmc_child_exit(vpmc);
+	}
+}
+
+static void vpmc_exit_work(struct work_struct *work)
+{
+	struct vpmc *vpmc = container_of(work, struct vpmc, work);
+
+	vpmc->attr.notice(vpmc, VPMC_NOTICE_EXIT, vpmc->attr.priv);
+}
+
+static void vpmc_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct vpmc, rcu));
+}
+
+/* Take @vpmc off its thread for good and free it. */
+static void vpmc_thread_release(struct vpmc *vpmc)
+{
+	struct vpmc_task *vt = vpmc->vt;
+	unsigned long flags;
+
+	if (!vpmc->user.dead)
+		vpmc_core_thread_detach(&vpmc->user);
+	raw_spin_lock_irqsave(&vt->lock, flags);
+	list_del_rcu(&vpmc->tnode);
+	raw_spin_unlock_irqrestore(&vt->lock, flags);
+	vt_put(vt);
+	call_rcu(&vpmc->rcu, vpmc_free_rcu);
+	module_put(THIS_MODULE);
+}
+
+/* An exited inherited virtual PMC, already folded. */
+static void vpmc_child_work(struct work_struct *work)
+{
+	vpmc_thread_release(container_of(work, struct vpmc, work));
+}
+
+/*
+ * Make the virtual PMC @child for @task, inheriting @parent's attributes
+ * and root; not attached until @task first runs.
+ */
+static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
+{
+	struct vpmc *root = parent->root ? parent->root : parent;
+	struct vpmc *child;
+	unsigned long flags;
+	bool dying;
+
+	child = kzalloc(sizeof(*child), GFP_ATOMIC);
+	if (!child)
+		goto fail;
+	child->attr = parent->attr;
+	child->attr.notice = NULL;
+	vpmc_init_user(child, parent->user.pmu, parent->user.allowed);
+	child->user.cpu = task_cpu(task);
+	INIT_WORK(&child->work, vpmc_child_work);
+	/* The root holds the event on every CPU for as long as it lives. */
+	vpmc_core_thread_init(&child->user, false);
+	/* Counting if the parent was: @task has not run yet. */
+	child->user.started = READ_ONCE(parent->user.started);
+	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
+	dying = root->dying;
+	if (!dying) {
+		child->root = root;
+		list_add_tail(&child->cnode, &root->children);
+	}
+	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
+	if (dying || vt_attach(task, child, GFP_ATOMIC)) {
+		/* Unseen by anyone but a root that may have taken it: undo. */
+		raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
+		list_del_init(&child->cnode);
+		child->root = NULL;
+		raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
+		vpmc_core_thread_forget(&child->user);
+		kfree(child);
+		if (!dying)
+			goto fail;
+		return;
+	}
+	__module_get(THIS_MODULE);
+	return;
+
+fail:
+	pr_warn_ratelimited("pid %d: inherited virtual PMC lost: no memory\n",
+			    task_pid_nr(task));
+}
+
+/**
+ * vpmc_thread_fork() - what the sched_process_fork hook does
+ * @parent: the forking thread, the current one
+ * @child: the new thread, not yet running
+ *
+ * Gives @child an inherited virtual PMC for each of @parent's with
+ * VPMC_F_INHERIT. Exported for KUnit, which forks no real thread.
+ *
+ * Context: atomic (the hook runs with preemption disabled), not NMI.
+ */
+void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct vpmc *vpmc, *list[8];
+	struct vpmc_task *vt;
+	unsigned long flags;
+	unsigned int i, n = 0;
+
+	rcu_read_lock();
+	vt = vt_find(parent);
+	if (!vt)
+		goto out;
+	/* Collect under the parent's lock, create under none of it. */
+	raw_spin_lock_irqsave(&vt->lock, flags);
+	list_for_each_entry(vpmc, &vt->vpmcs, tnode) {
+		if (!(vpmc->attr.flags & VPMC_F_INHERIT) || vpmc->user.dead)
+			continue;
+		if (n == ARRAY_SIZE(list)) {
+			pr_warn_ratelimited("pid %d: more than %zu inherited virtual PMCs\n",
+					    task_pid_nr(parent), ARRAY_SIZE(list));
+			break;
+		}
+		list[n++] = vpmc;
+	}
+	raw_spin_unlock_irqrestore(&vt->lock, flags);
+	/* RCU keeps them in memory; a dying root refuses the child. */
+	for (i = 0; i < n; i++)
+		vpmc_inherit(list[i], child);
+out:
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_thread_fork, VPMC_INTERNAL);
+
+static void vpmc_sched_fork(void *data, struct task_struct *parent,
+			    struct task_struct *child)
+{
+	vpmc_thread_fork(parent, child);
+}
+
+/* === Registration of the hooks === */
+
+struct vpmc_hook {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+};
+
+static struct vpmc_hook vpmc_hooks[] = {
+	{ "sched_switch", vpmc_sched_switch },
+	{ "sched_process_exit", vpmc_sched_exit },
+	{ "sched_process_fork", vpmc_sched_fork },
+};
+
+static bool vpmc_hooked;
+
+static void vpmc_find_tp(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vpmc_hooks); i++)
+		if (!strcmp(tp->name, vpmc_hooks[i].name))
+			vpmc_hooks[i].tp = tp;
+}
+
+static void vpmc_unhook(unsigned int n)
+{
+	while (n--)
+		WARN_ON(tracepoint_probe_unregister(vpmc_hooks[n].tp,
+						    vpmc_hooks[n].probe, NULL));
+	/* No probe runs any more, so none sees a freed virtual PMC. */
+	tracepoint_synchronize_unregister();
+}
+
+static int vpmc_hook(void)
+{
+	unsigned int i;
+	int ret;
+
+	lockdep_assert_held(&vpmc_thread_mutex);
+	for (i = 0; i < ARRAY_SIZE(vpmc_hooks); i++) {
+		ret = tracepoint_probe_register(vpmc_hooks[i].tp,
+						vpmc_hooks[i].probe, NULL);
+		if (ret) {
+			vpmc_unhook(i);
+			return ret;
+		}
+	}
+	WRITE_ONCE(vpmc_hooked, true);
+	return 0;
+}
+
+/**
+ * vpmc_thread_hooked() - whether the scheduler hooks are registered, for tests
+ *
+ * Checks the tracepoints' own probe lists, not just vpmc's flag.
+ *
+ * Context: any.
+ * Return: true if a vpmc probe is registered on any of the tracepoints.
+ */
+bool vpmc_thread_hooked(void)
+{
+	struct tracepoint_func *f;
+	bool found = false;
+	unsigned int i;
+
+	rcu_read_lock_sched();
+	for (i = 0; i < ARRAY_SIZE(vpmc_hooks); i++) {
+		f = rcu_dereference_sched(vpmc_hooks[i].tp->funcs);
+		for (; f && f->func; f++)
+			if (f->func == vpmc_hooks[i].probe)
+				found = true;
+	}
+	rcu_read_unlock_sched();
+	return found;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_thread_hooked, VPMC_INTERNAL);
+
+static void vpmc_root_put(void)
+{
+	lockdep_assert_held(&vpmc_thread_mutex);
+	if (--vpmc_nr_roots)
+		return;
+	vpmc_unhook(ARRAY_SIZE(vpmc_hooks));
+	WRITE_ONCE(vpmc_hooked, false);
+}
+
+/* === Permissions === */
+
+/**
+ * vpmc_may_monitor() - may a requester monitor a thread, or a CPU
+ * @cred: the requester's credentials, e.g. current_cred() where its request
+ *	enters the kernel
+ * @task: the thread to monitor, or NULL for system-wide monitoring
+ *
+ * Per thread: ptrace_may_access(@task, PTRACE_MODE_READ_REALCREDS) under
+ * @cred, as perf asks; system-wide: perfmon_capable() under @cred.
+ * Consumers call this where user requests enter, with the credentials of
+ * the opener; in-kernel users need not.
+ *
+ * Context: process context of the requester (a check against the current
+ * thread group counts as monitoring oneself).
+ * Return: 0, or -EACCES.
+ */
+int vpmc_may_monitor(const struct cred *cred, struct task_struct *task)
+{
+	const struct cred *old;
+	bool ok;
+
+	if (!cred)
+		return -EACCES;
+	old = override_creds(cred);
+	if (!task)
+		ok = perfmon_capable();
+	else if (vpmc_ptrace_may_access)
+		ok = vpmc_ptrace_may_access(task, PTRACE_MODE_READ_REALCREDS);
+	else	/* Fail closed: only oneself, or with CAP_SYS_PTRACE. */
+		ok = same_thread_group(task, current) || capable(CAP_SYS_PTRACE);
+	revert_creds(old);
+	return ok ? 0 : -EACCES;
+}
+EXPORT_SYMBOL_GPL(vpmc_may_monitor);
+
+/*
+ * ptrace_may_access() is not exported in 6.1; resolve it once through a
+ * kprobe, as lttng-modules resolves kallsyms_lookup_name().
+ */
+static void vpmc_resolve_ptrace(void)
+{
+	struct kprobe kp = { .symbol_name = "ptrace_may_access" };
+
+	if (register_kprobe(&kp)) {
+		pr_warn("ptrace_may_access() not found: monitoring another thread needs CAP_SYS_PTRACE\n");
+		return;
+	}
+	vpmc_ptrace_may_access = (void *)kp.addr;
+	unregister_kprobe(&kp);
+}
+
+/* === The API === */
+
+/* Switch in @vt's detached virtual PMCs if its thread is running here. */
+static void __vt_sync(void *info)
+{
+	struct vpmc_task *vt = info;
+
+	if (current != vt->task)
+		return;
+	vt_switch_in(vt);
+}
+
+/*
+ * The hook switches a thread's virtual PMCs in at its next switch-in; if
+ * it has been running since before they were added, do it where it runs.
+ * Once the thread moves, its switch-in did it: one try is enough.
+ */
+static void vt_sync(struct vpmc_task *vt)
+{
+	/* An offline CPU fails the call: the thread does not run there. */
+	smp_call_function_single(task_cpu(vt->task), __vt_sync, vt, 1);
+}
+
+/**
+ * vpmc_create_task_on() - vpmc_create_task() on a given PMU instance
+ * @pmu: the instance
+ * @attr: what to count and how; copied
+ * @task: the thread
+ * @cred: the requester's credentials, or NULL for an in-kernel requester
+ *
+ * Context: process context, may sleep.
+ * Return: see vpmc_create_task().
+ */
+struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
+				 const struct vpmc_attr *attr,
+				 struct task_struct *task,
+				 const struct cred *cred)
+{
+	unsigned long allowed = 0;
+	struct vpmc *vpmc;
+	int ret;
+
+	might_sleep();
+	ret = vpmc_attr_check(attr);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!task)
+		return ERR_PTR(-EINVAL);
+	if (cred) {
+		ret = vpmc_may_monitor(cred, task);
+		if (ret)
+			return ERR_PTR(ret);
+	}
+	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
+	if (ret)
+		return ERR_PTR(ret);
+	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
+	if (!vpmc)
+		return ERR_PTR(-ENOMEM);
+	vpmc->attr = *attr;
+	vpmc_init_user(vpmc, pmu, allowed);
+	vpmc->user.cpu = task_cpu(task);
+	INIT_WORK(&vpmc->work, vpmc_exit_work);
+
+	mutex_lock(&vpmc_thread_mutex);
+	if (!vpmc_nr_roots) {
+		ret = vpmc_hook();
+		if (ret)
+			goto err_unlock;
+	}
+	vpmc_nr_roots++;
+	ret = vpmc_core_thread_init(&vpmc->user, true);
+	if (ret)
+		goto err_root;
+	ret = vt_attach(task, vpmc, GFP_KERNEL);
+	if (ret)
+		goto err_user;
+	mutex_unlock(&vpmc_thread_mutex);
+	vt_sync(vpmc->vt);
+	__module_get(THIS_MODULE);
+	return vpmc;
+
+err_user:
+	vpmc_core_thread_detach(&vpmc->user);
+err_root:
+	vpmc_root_put();
+err_unlock:
+	mutex_unlock(&vpmc_thread_mutex);
+	kfree(vpmc);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_create_task_on, VPMC_INTERNAL);
+
+/**
+ * vpmc_create_task() - create a per-thread virtual PMC
+ * @attr: what to count and how; copied (VPMC_F_INHERIT allowed)
+ * @task: the thread: the caller itself or another one
+ * @cred: the requester's credentials, checked by vpmc_may_monitor(); NULL
+ *	for an in-kernel requester, which is not checked
+ *
+ * The virtual PMC counts only while @task runs, on whatever CPU: at each
+ * switch-in it takes a counter of that CPU by the arbiter's rules, like a
+ * system-wide one (sharing a counter that counts its event, preempting
+ * lower priorities, or waiting: time_running then falls behind
+ * time_enabled); at each switch-out its count and the distance to its next
+ * overflow are kept. When @task exits, the count is final and the notice
+ * callback is told. It is created stopped: call vpmc_start().
+ *
+ * Context: process context, may sleep.
+ * Return: the virtual PMC, or an ERR_PTR: -EINVAL for bad attributes (as
+ * vpmc_create(), or VPMC_F_INHERIT with a period) or a NULL @task;
+ * -EACCES if @cred may not monitor @task; -ESRCH if @task is exiting;
+ * -ENOENT, -ENOSPC as vpmc_create(); -ENOMEM; or the backend's error for
+ * its event on some CPU (perf: -EBUSY if a hardware counter is missing).
+ */
+struct vpmc *vpmc_create_task(const struct vpmc_attr *attr,
+			      struct task_struct *task, const struct cred *cred)
+{
+	return vpmc_create_task_on(vpmc_pmu_default(), attr, task, cred);
+}
+EXPORT_SYMBOL_GPL(vpmc_create_task);
+
+/* vpmc_destroy() of a per-thread virtual PMC: process context. */
+void vpmc_thread_destroy(struct vpmc *vpmc)
+{
+	bool inherit = vpmc->attr.flags & VPMC_F_INHERIT;
+	struct vpmc *child, *tmp;
+	bool exited;
+	unsigned long flags;
+	LIST_HEAD(children);
+
+	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
+	vpmc->dying = true;
+	list_splice_init(&vpmc->children, &children);
+	list_for_each_entry(child, &children, cnode)
+		child->root = NULL;
+	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
+	/* Ours now: their exit hook leaves them alone. */
+	list_for_each_entry_safe(child, tmp, &children, cnode)
+		vpmc_thread_release(child);
+
+	vpmc_core_thread_detach(&vpmc->user);
+	raw_spin_lock_irqsave(&vpmc->vt->lock, flags);
+	exited = vpmc->vt->exited;
+	raw_spin_unlock_irqrestore(&vpmc->vt->lock, flags);
+	/*
+	 * Detached, it is dead to an exit hook that has yet to take the task
+	 * lock; one that took it before may still queue the notice.
+	 */
+	if (exited)
+		synchronize_rcu();
+	cancel_work_sync(&vpmc->work);
+
+	mutex_lock(&vpmc_thread_mutex);
+	vpmc_thread_release(vpmc);
+	vpmc_root_put();
+	mutex_unlock(&vpmc_thread_mutex);
+	/* Exited inherited ones may still be queued for release. */
+	if (inherit)
+		flush_workqueue(vpmc_wq);
+}
+
+/* vpmc_read() of a per-thread virtual PMC. */
+int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
+{
+	unsigned long flags;
+	int ret;
+
+	ret = vpmc_core_read(&vpmc->user, value);
+	if (ret && ret != -EBUSY)
+		return ret;
+	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
+	value->count += vpmc->folded.count;
+	value->time_enabled += vpmc->folded.time_enabled;
+	value->time_running += vpmc->folded.time_running;
+	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
+	return ret;
+}
+
+/* Whether the current task is @vpmc's thread (for vpmc_read_local()). */
+bool vpmc_thread_current(struct vpmc *vpmc)
+{
+	return vpmc->vt->task == current;
+}
+
+/**
+ * vpmc_thread_init() - set up per-thread virtual PMCs; the hooks stay off
+ *
+ * Context: module init.
+ * Return: 0, -ENOMEM, or -ENOENT if the scheduler tracepoints are missing.
+ */
+int vpmc_thread_init(void)
+{
+	unsigned int i;
+
+	for_each_kernel_tracepoint(vpmc_find_tp, NULL);
+	for (i = 0; i < ARRAY_SIZE(vpmc_hooks); i++) {
+		if (!vpmc_hooks[i].tp) {
+			pr_err("tracepoint %s not found\n", vpmc_hooks[i].name);
+			return -ENOENT;
+		}
+	}
+	vpmc_wq = alloc_workqueue("vpmc", 0, 0);
+	if (!vpmc_wq)
+		return -ENOMEM;
+	vpmc_resolve_ptrace();
+	return 0;
+}
+
+/**
+ * vpmc_thread_exit() - undo vpmc_thread_init()
+ *
+ * Context: module exit: no virtual PMC is left, nor are the hooks.
+ */
+void vpmc_thread_exit(void)
+{
+	WARN_ON(vpmc_nr_roots);
+	destroy_workqueue(vpmc_wq);
+	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
+	rcu_barrier();
+}
