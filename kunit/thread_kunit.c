@@ -185,7 +185,8 @@ static void thread_alternate(struct kunit *test)
 	struct vpmc_attr sys_attr = { .config = EV_A, .priority = VPMC_PRIO_USER };
 	int cpu = cpumask_last(cpu_online_mask);
 	struct th_worker a = {}, b = {};
-	struct vpmc *va, *vb, *sys;
+	u64 a2 = 0;
+	struct vpmc *va, *va2, *vb, *sys;
 	struct vpmc_value val;
 	unsigned int i;
 
@@ -194,6 +195,10 @@ static void thread_alternate(struct kunit *test)
 	th_start(test, &b, pmu, EV_A, cpu);
 	va = th_vpmc(test, pmu, a.task, EV_A, 0);
 	vb = th_vpmc(test, pmu, b.task, EV_A, 0);
+	/* A second owner of the same thread, started later: independent. */
+	va2 = vpmc_create_task_on(pmu, &(struct vpmc_attr){ .config = EV_A },
+				  a.task, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(va2));
 	KUNIT_EXPECT_TRUE(test, vpmc_thread_hooked());
 	sys = vpmc_create_on(pmu, &sys_attr, cpu);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(sys));
@@ -204,9 +209,15 @@ static void thread_alternate(struct kunit *test)
 	/* Events outside either thread's slices go to the system-wide one only. */
 	KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_A, 1000), 0);
 	for (i = 1; i <= ROUNDS; i++) {
+		if (i == ROUNDS / 2 + 1) {
+			KUNIT_EXPECT_EQ(test, vpmc_start(va2), 0);
+			a2 = a.injected;
+		}
 		th_turn(&a, 100 * i + 1, -1);
 		th_turn(&b, 7 * i + 3, -1);
 	}
+	KUNIT_EXPECT_EQ(test, th_count(test, va2), a.injected - a2);
+	vpmc_destroy(va2);
 	KUNIT_EXPECT_EQ(test, a.err, 0);
 	KUNIT_EXPECT_EQ(test, b.err, 0);
 	KUNIT_EXPECT_EQ(test, th_count(test, va), a.injected);
