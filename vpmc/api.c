@@ -48,7 +48,7 @@ static void vpmc_hotplug_cb(struct vpmc_user *user, bool online)
 #define VPMC_MAX_PERIOD		(S64_MAX / 2)
 
 /* Attributes either kind may have; VPMC_F_INHERIT is checked by kind. */
-int vpmc_attr_check(const struct vpmc_attr *attr)
+static int vpmc_attr_check(const struct vpmc_attr *attr)
 {
 	if (!attr || attr->flags & ~VPMC_F_ALL ||
 	    attr->priority < VPMC_PRIO_MIN || attr->priority > VPMC_PRIO_MAX ||
@@ -79,6 +79,33 @@ void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 	INIT_LIST_HEAD(&vpmc->cnode);
 }
 
+/*
+ * Check @attr (VPMC_F_INHERIT only if @thread) and the event, and allocate
+ * a virtual PMC of @pmu for it; its user is filled but not attached.
+ */
+struct vpmc *vpmc_alloc(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+			bool thread)
+{
+	unsigned long allowed = 0;
+	struct vpmc *vpmc;
+	int ret;
+
+	ret = vpmc_attr_check(attr);
+	if (ret)
+		return ERR_PTR(ret);
+	if (!thread && attr->flags & VPMC_F_INHERIT)
+		return ERR_PTR(-EINVAL);
+	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
+	if (ret)
+		return ERR_PTR(ret);
+	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
+	if (!vpmc)
+		return ERR_PTR(-ENOMEM);
+	vpmc->attr = *attr;
+	vpmc_init_user(vpmc, pmu, allowed);
+	return vpmc;
+}
+
 /**
  * vpmc_create_on() - create a system-wide virtual PMC on a given PMU instance
  * @pmu: the instance (vpmc_create() uses the default one)
@@ -91,27 +118,15 @@ void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 			    int cpu)
 {
-	unsigned long allowed = 0;
 	struct vpmc *vpmc;
 	int ret;
 
 	might_sleep();
-	ret = vpmc_attr_check(attr);
-	if (ret)
-		return ERR_PTR(ret);
-	if (attr->flags & VPMC_F_INHERIT)
-		return ERR_PTR(-EINVAL);
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return ERR_PTR(-EINVAL);
-	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
-	if (ret)
-		return ERR_PTR(ret);
-
-	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
-	if (!vpmc)
-		return ERR_PTR(-ENOMEM);
-	vpmc->attr = *attr;
-	vpmc_init_user(vpmc, pmu, allowed);
+	vpmc = vpmc_alloc(pmu, attr, false);
+	if (IS_ERR(vpmc))
+		return vpmc;
 	vpmc->user.cpu = cpu;
 
 	ret = vpmc_core_attach(&vpmc->user);

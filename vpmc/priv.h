@@ -27,6 +27,7 @@ struct vpmc_task;
  *	(vpmc_inherit_lock)
  * @dying: a root being destroyed: inherits no more (vpmc_inherit_lock)
  * @exit_notice: its exit notice is owed (set by the exit hook)
+ * @inherited: made by the fork hook (constant)
  * @work: a root: tells its owner its thread exited; an inherited one:
  *	frees it after its thread exited
  * @rcu: per-thread ones are freed after a grace period: the scheduler
@@ -43,11 +44,13 @@ struct vpmc {
 	struct vpmc_value folded;
 	bool dying;
 	bool exit_notice;
+	bool inherited;
 	struct work_struct work;
 	struct rcu_head rcu;
 };
 
-int vpmc_attr_check(const struct vpmc_attr *attr);
+struct vpmc *vpmc_alloc(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+			bool thread);
 void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 		    unsigned long allowed);
 int vpmc_thread_init(void);

@@ -245,7 +245,7 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 	vt->exited = true;
 	list_for_each_entry(vpmc, &vt->vpmcs, tnode) {
 		vpmc_core_switch_out(&vpmc->user);
-		vpmc->exit_notice = !vpmc->user.dead && !vpmc->root &&
+		vpmc->exit_notice = !vpmc->user.dead && !vpmc->inherited &&
 				    vpmc->attr.notice;
 	}
 	raw_spin_unlock_irqrestore(&vt->lock, flags);
@@ -303,10 +303,9 @@ static void vpmc_child_work(struct work_struct *work)
  */
 static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
 {
-	struct vpmc *root = parent->root ? parent->root : parent;
-	struct vpmc *child;
+	struct vpmc *child, *root;
 	unsigned long flags;
-	bool dying;
+	bool ok;
 
 	child = kzalloc(sizeof(*child), GFP_ATOMIC);
 	if (!child)
@@ -316,18 +315,21 @@ static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
 	vpmc_init_user(child, parent->user.pmu, parent->user.allowed);
 	child->user.cpu = task_cpu(task);
 	INIT_WORK(&child->work, vpmc_child_work);
+	child->inherited = true;
 	/* The root holds the event on every CPU for as long as it lives. */
 	vpmc_core_thread_init(&child->user, false);
 	/* Counting if the parent was: @task has not run yet. */
 	child->user.started = READ_ONCE(parent->user.started);
+	/* An inherited parent whose root is being destroyed has none. */
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
-	dying = root->dying;
-	if (!dying) {
+	root = parent->inherited ? parent->root : parent;
+	ok = root && !root->dying;
+	if (ok) {
 		child->root = root;
 		list_add_tail(&child->cnode, &root->children);
 	}
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
-	if (dying || vt_attach(task, child, GFP_ATOMIC)) {
+	if (!ok || vt_attach(task, child, GFP_ATOMIC)) {
 		/* Unseen by anyone but a root that may have taken it: undo. */
 		raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 		list_del_init(&child->cnode);
@@ -335,7 +337,7 @@ static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
 		raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
 		vpmc_core_thread_forget(&child->user);
 		kfree(child);
-		if (!dying)
+		if (ok)
 			goto fail;
 		return;
 	}
@@ -359,32 +361,21 @@ fail:
  */
 void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 {
-	struct vpmc *vpmc, *list[8];
 	struct vpmc_task *vt;
-	unsigned long flags;
-	unsigned int i, n = 0;
+	struct vpmc *vpmc;
 
+	/*
+	 * RCU keeps the parent's virtual PMCs in memory without its lock,
+	 * which a child's state must not nest in; one being destroyed
+	 * meanwhile has a dying root, which refuses the child.
+	 */
 	rcu_read_lock();
 	vt = vt_find(parent);
-	if (!vt)
-		goto out;
-	/* Collect under the parent's lock, create under none of it. */
-	raw_spin_lock_irqsave(&vt->lock, flags);
-	list_for_each_entry(vpmc, &vt->vpmcs, tnode) {
-		if (!(vpmc->attr.flags & VPMC_F_INHERIT) || vpmc->user.dead)
-			continue;
-		if (n == ARRAY_SIZE(list)) {
-			pr_warn_ratelimited("pid %d: more than %zu inherited virtual PMCs\n",
-					    task_pid_nr(parent), ARRAY_SIZE(list));
-			break;
-		}
-		list[n++] = vpmc;
-	}
-	raw_spin_unlock_irqrestore(&vt->lock, flags);
-	/* RCU keeps them in memory; a dying root refuses the child. */
-	for (i = 0; i < n; i++)
-		vpmc_inherit(list[i], child);
-out:
+	if (vt)
+		list_for_each_entry_rcu(vpmc, &vt->vpmcs, tnode)
+			if (vpmc->attr.flags & VPMC_F_INHERIT &&
+			    !READ_ONCE(vpmc->user.dead))
+				vpmc_inherit(vpmc, child);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_thread_fork, VPMC_INTERNAL);
@@ -572,14 +563,10 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 				 struct task_struct *task,
 				 const struct cred *cred)
 {
-	unsigned long allowed = 0;
 	struct vpmc *vpmc;
 	int ret;
 
 	might_sleep();
-	ret = vpmc_attr_check(attr);
-	if (ret)
-		return ERR_PTR(ret);
 	if (!task)
 		return ERR_PTR(-EINVAL);
 	if (cred) {
@@ -587,14 +574,9 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 		if (ret)
 			return ERR_PTR(ret);
 	}
-	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
-	if (ret)
-		return ERR_PTR(ret);
-	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
-	if (!vpmc)
-		return ERR_PTR(-ENOMEM);
-	vpmc->attr = *attr;
-	vpmc_init_user(vpmc, pmu, allowed);
+	vpmc = vpmc_alloc(pmu, attr, true);
+	if (IS_ERR(vpmc))
+		return vpmc;
 	vpmc->user.cpu = task_cpu(task);
 	INIT_WORK(&vpmc->work, vpmc_exit_work);
 
