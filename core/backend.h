@@ -23,6 +23,9 @@ struct vpmc_pmu;
  * @event_format: the raw encoding, in perf's sysfs "format" syntax
  * @generic: raw encodings of the generic events, valid where @generic_valid
  * @generic_valid: bitmap over enum vpmc_generic_event
+ * @plm_user: the encoding's bit that selects counting in user mode, or 0
+ * @plm_kernel: its bit that selects counting in kernel mode, or 0; an
+ *	encoding with neither bit counts in both (vpmc_event_plm())
  */
 struct vpmc_pmu_desc {
 	unsigned int num_counters;
@@ -30,6 +33,8 @@ struct vpmc_pmu_desc {
 	const char *event_format;
 	u64 generic[VPMC_EVENT_MAX];
 	unsigned long generic_valid;
+	u64 plm_user;
+	u64 plm_kernel;
 };
 
 /**

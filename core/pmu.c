@@ -342,6 +342,47 @@ int vpmc_event_counters(u64 config, unsigned long *mask)
 EXPORT_SYMBOL_GPL(vpmc_event_counters);
 
 /**
+ * vpmc_event_format() - the backend's raw event encoding, described
+ *
+ * Fields in perf's sysfs "format" syntax ("name=config:lo-hi ..."): every
+ * bit of a raw encoding outside them is reserved and makes the encoding
+ * malformed.
+ *
+ * Context: any.
+ * Return: the description, constant while vpmc is loaded.
+ */
+const char *vpmc_event_format(void)
+{
+	return vpmc_default_pmu->desc.event_format;
+}
+EXPORT_SYMBOL_GPL(vpmc_event_format);
+
+/**
+ * vpmc_event_plm() - the privilege levels an event counts at
+ * @config: raw event encoding, in the backend's format
+ *
+ * A backend that can filter by privilege level names a "user" and a
+ * "kernel" bit in its encoding; an encoding with neither counts at both,
+ * and so does every encoding of a backend without such bits. Consumers
+ * acting for unprivileged users check this before creating a virtual PMC.
+ *
+ * Context: any.
+ * Return: a mask of VPMC_PLM_USER and VPMC_PLM_KERNEL, never 0.
+ */
+unsigned int vpmc_event_plm(u64 config)
+{
+	const struct vpmc_pmu_desc *desc = &vpmc_default_pmu->desc;
+	unsigned int plm = 0;
+
+	if (config & desc->plm_user)
+		plm |= VPMC_PLM_USER;
+	if (config & desc->plm_kernel)
+		plm |= VPMC_PLM_KERNEL;
+	return plm ?: VPMC_PLM_USER | VPMC_PLM_KERNEL;
+}
+EXPORT_SYMBOL_GPL(vpmc_event_plm);
+
+/**
  * vpmc_generic_event_name() - the name of a generic event
  * @event: the event
  *

@@ -44,15 +44,13 @@ static void vpmc_hotplug_cb(struct vpmc_user *user, bool online)
 }
 
 #define VPMC_F_ALL		(VPMC_F_EXCLUSIVE | VPMC_F_PINNED | VPMC_F_INHERIT)
-/* Thresholds live in signed 64-bit timerqueue keys. */
-#define VPMC_MAX_PERIOD		(S64_MAX / 2)
 
 /* Attributes either kind may have; VPMC_F_INHERIT is checked by kind. */
 static int vpmc_attr_check(const struct vpmc_attr *attr)
 {
 	if (!attr || attr->flags & ~VPMC_F_ALL ||
 	    attr->priority < VPMC_PRIO_MIN || attr->priority > VPMC_PRIO_MAX ||
-	    !attr->period != !attr->overflow || attr->period > VPMC_MAX_PERIOD ||
+	    (attr->period && !attr->overflow) || attr->period > VPMC_MAX_PERIOD ||
 	    (attr->flags & VPMC_F_INHERIT && attr->period))
 		return -EINVAL;
 	return 0;
@@ -156,7 +154,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
  *
  * Return: the virtual PMC, or an ERR_PTR: -EINVAL for bad attributes (NULL
  * @attr, unknown flags, VPMC_F_INHERIT, priority out of range, a period
- * without a callback or the reverse, a period above S64_MAX / 2) or an
+ * without a callback, a period above VPMC_MAX_PERIOD) or an
  * impossible @cpu;
  * -ENOENT if the backend does not know the event; -ENOSPC if no counter of
  * this PMU can ever count it; -EBUSY if no counter can be had now without
@@ -296,7 +294,7 @@ EXPORT_SYMBOL_GPL(vpmc_write);
  * vpmc_set_period() - change the overflow period
  * @vpmc: a virtual PMC created with an overflow callback
  * @period: events between callbacks, counted from the current count;
- *	1 to S64_MAX / 2
+ *	1 to VPMC_MAX_PERIOD, or 0 for no more callbacks
  *
  * Context: process context, or any context but NMI on @vpmc's CPU.
  * Return: 0; -EINVAL if @vpmc has no overflow callback or @period is out
@@ -304,7 +302,7 @@ EXPORT_SYMBOL_GPL(vpmc_write);
  */
 int vpmc_set_period(struct vpmc *vpmc, u64 period)
 {
-	if (!vpmc->attr.overflow || !period || period > VPMC_MAX_PERIOD)
+	if (!vpmc->attr.overflow || period > VPMC_MAX_PERIOD)
 		return -EINVAL;
 	return vpmc_core_set_period(&vpmc->user, period);
 }

@@ -12,7 +12,9 @@
  * Raw encoding: config bits 0-55 are perf_event_attr.config, bits 56-59
  * its type (0: PERF_TYPE_RAW, the PMU's own encoding - the x86 event
  * select, the ARMv8 event number; 1: PERF_TYPE_SOFTWARE; 2:
- * PERF_TYPE_HARDWARE, perf's generic events), bits 60-63 are zero.
+ * PERF_TYPE_HARDWARE, perf's generic events), bit 60 "usr" and bit 61
+ * "os" the privilege levels (neither: both; only one: perf's
+ * exclude_kernel and exclude_hv, or exclude_user), bits 62-63 are zero.
  *
  * Backing events. Creating a perf event sleeps, but core/ enables counters
  * with interrupts disabled. So a backing event is created by event_get(),
@@ -66,7 +68,9 @@
 #define PERF_CFG_EVENT		GENMASK_ULL(55, 0)
 #define PERF_CFG_TYPE_SHIFT	56
 #define PERF_CFG_TYPE		GENMASK_ULL(59, 56)
-#define PERF_CFG_RESERVED	GENMASK_ULL(63, 60)
+#define PERF_CFG_USR		BIT_ULL(60)
+#define PERF_CFG_OS		BIT_ULL(61)
+#define PERF_CFG_RESERVED	GENMASK_ULL(63, 62)
 
 enum { VPMC_PERF_RAW, VPMC_PERF_SOFTWARE, VPMC_PERF_HARDWARE, VPMC_PERF_TYPES };
 
@@ -192,6 +196,11 @@ static void pb_attr_init(struct perf_event_attr *attr, u64 config)
 	attr->size = sizeof(*attr);
 	attr->type = pb_type_of(config);
 	attr->config = config & PERF_CFG_EVENT;
+	if (config & (PERF_CFG_USR | PERF_CFG_OS)) {
+		attr->exclude_user = !(config & PERF_CFG_USR);
+		attr->exclude_kernel = !(config & PERF_CFG_OS);
+		attr->exclude_hv = attr->exclude_kernel;
+	}
 	attr->pinned = 1;
 	attr->sample_period = PERF_IDLE_PERIOD;
 }
@@ -511,7 +520,9 @@ static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc
 	}
 	vp->num = n;
 	desc->num_counters = n;
-	desc->event_format = "event=config:0-55 type=config:56-59";
+	desc->event_format = "event=config:0-55 type=config:56-59 usr=config:60 os=config:61";
+	desc->plm_user = PERF_CFG_USR;
+	desc->plm_kernel = PERF_CFG_OS;
 	for (i = 0; i < VPMC_EVENT_MAX && vp->hw; i++) {
 		desc->generic[i] = pb_config(VPMC_PERF_HARDWARE, perf_generic[i]);
 		if (pb_generic_works(desc->generic[i]))

@@ -238,6 +238,8 @@ static int x86_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *des
 	}
 	desc->num_counters = n;
 	desc->event_format = x86_event_format[0];
+	desc->plm_user = VPMC_EVTSEL_USR;
+	desc->plm_kernel = VPMC_EVTSEL_OS;
 	x86->hw->cpuid(x86->ctx, 0xa, r);
 	for (i = 0; i < ARRAY_SIZE(x86_arch_events); i++) {
 		enum vpmc_generic_event g = x86_arch_events[i].generic;

@@ -10,6 +10,7 @@
 #define _VPMC_VPMC_H
 
 #include <linux/bits.h>
+#include <linux/limits.h>
 #include <linux/types.h>
 
 /* The most physical counters one CPU may have, fixed ones included. */
@@ -73,6 +74,9 @@ enum vpmc_generic_event {
 #define VPMC_PRIO_WATCHDOG	300
 #define VPMC_PRIO_MAX		1000
 
+/* The longest overflow period: thresholds live in signed 64-bit keys. */
+#define VPMC_MAX_PERIOD		(S64_MAX / 2)
+
 /* Never share the physical counter with another virtual PMC. */
 #define VPMC_F_EXCLUSIVE	BIT(0)
 /* Never preempted (creation fails instead when no counter can be had). */
@@ -83,6 +87,10 @@ enum vpmc_generic_event {
  * virtual PMC when it exits. Counting only: no period.
  */
 #define VPMC_F_INHERIT		BIT(2)
+
+/* Privilege levels an event counts at (vpmc_event_plm()). */
+#define VPMC_PLM_USER		BIT(0)
+#define VPMC_PLM_KERNEL		BIT(1)
 
 struct vpmc;
 struct task_struct;
@@ -147,7 +155,8 @@ typedef void (*vpmc_notice_fn)(struct vpmc *vpmc, enum vpmc_notice notice,
  * @config: raw event encoding (see vpmc_generic_event())
  * @priority: VPMC_PRIO_MIN..VPMC_PRIO_MAX; higher preempts lower
  * @flags: VPMC_F_EXCLUSIVE, VPMC_F_PINNED, VPMC_F_INHERIT
- * @period: overflow period in events, 0 for none; needs @overflow
+ * @period: overflow period in events, up to VPMC_MAX_PERIOD; needs
+ *	@overflow; 0 for none until vpmc_set_period()
  * @overflow: called every @period events while counting
  * @preempt: called when the virtual PMC loses or regains its counter (a
  *	per-thread one: while its thread runs)
@@ -194,6 +203,8 @@ const char *vpmc_backend_name(void);
 unsigned int vpmc_num_counters(void);
 int vpmc_counter_info(unsigned int idx, struct vpmc_counter_info *info);
 int vpmc_event_counters(u64 config, unsigned long *mask);
+const char *vpmc_event_format(void);
+unsigned int vpmc_event_plm(u64 config);
 const char *vpmc_generic_event_name(enum vpmc_generic_event event);
 int vpmc_generic_event(enum vpmc_generic_event event, u64 *config);
 
