@@ -125,6 +125,23 @@ static void th_start(struct kunit *test, struct th_worker *w,
 		kthread_bind(w->task, cpu);
 }
 
+/*
+ * Wait until a just-woken worker is asleep again and off its CPU (its
+ * sched_switch hook has run), so events injected there now are not its.
+ */
+static void th_wait_asleep(struct kunit *test, struct th_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (READ_ONCE(w->task->__state) != TASK_RUNNING &&
+		    !READ_ONCE(w->task->on_cpu))
+			return;
+		msleep(1);
+	}
+	KUNIT_FAIL(test, "worker never went to sleep");
+}
+
 /* One turn: move to @cpu (or stay, -1) and inject @amount. */
 static void th_turn(struct th_worker *w, u64 amount, int cpu)
 {
@@ -205,6 +222,8 @@ static void thread_alternate(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vpmc_start(sys), 0);
 	wake_up_process(a.task);
 	wake_up_process(b.task);
+	th_wait_asleep(test, &a);
+	th_wait_asleep(test, &b);
 
 	/* Events outside either thread's slices go to the system-wide one only. */
 	KUNIT_EXPECT_EQ(test, vpmc_sim_inject(pmu, cpu, EV_A, 1000), 0);
