@@ -36,11 +36,17 @@ gate() {
 sources_c() { (cd "$VPMC_TOP" && git ls-files -co --exclude-standard '*.c' '*.h'); }
 kernel_sources() { sources_c | grep -v '^tools/'; }
 
+# perfmon2's ABI names its structures by typedef (pfarg_ctx_t, ...), which
+# programs written for it use: that header alone may add typedefs.
+PFM_ABI_H=include/uapi/perfmon/perfmon.h
 checkpatch() {
 	local src out
 	src=$(ls -d "$VPMC_CACHE"/src/linux-source-6.1_*/ | head -n 1)
-	out=$(cd "$VPMC_TOP" && sources_c | xargs "$src/scripts/checkpatch.pl" --strict \
-		--no-tree --terse --show-types -f | grep -v 'total: 0 errors, 0 warnings, 0 checks')
+	out=$(cd "$VPMC_TOP" && { sources_c | grep -vx "$PFM_ABI_H" | xargs "$src/scripts/checkpatch.pl" \
+		--strict --no-tree --terse --show-types -f
+		"$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+			--ignore NEW_TYPEDEFS -f "$PFM_ABI_H"; } |
+		grep -v 'total: 0 errors, 0 warnings, 0 checks')
 	[ -z "$out" ] || { echo "$out" >&2; return 1; }
 }
 

@@ -9,7 +9,7 @@
 
 #include "core/internal.h"
 
-#define VPMC_VERSION	"0.3.0"
+#define VPMC_VERSION	"0.4.0"
 
 struct vpmc_task;
 

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vpmc_perfmon: /dev/perfmon, the perfmon2 v2.82 calls for programs linked
+ * with libperfmon (tools/lib/perfmon). A client of vpmc's public API only.
+ *
+ * /dev/perfmon takes one ioctl, PFM_IOC_CREATE_CONTEXT, and returns a
+ * context file descriptor; ctx.c serves the other calls on it.
+ *
+ * Security. A context's privilege is fixed when it is created, from the
+ * creator's credentials (kept in the context): handing the descriptor to
+ * another process grants nothing. With paranoid at its default, 2 (perf's
+ * perf_event_paranoid=2), a user without CAP_PERFMON (or CAP_SYS_ADMIN)
+ * may monitor only threads it may ptrace, only in user mode. 1 also allows
+ * kernel mode, 0 and -1 also system-wide contexts. Other users' threads
+ * always need ptrace permission.
+ */
+#define pr_fmt(fmt) "vpmc_perfmon: " fmt
+
+#include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "pfm.h"
+
+unsigned int pfm_nr;
+
+int pfm_paranoid = 2;
+
+static int paranoid_set(const char *val, const struct kernel_param *kp)
+{
+	int v, ret;
+
+	ret = kstrtoint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v < -1 || v > 2)
+		return -EINVAL;
+	WRITE_ONCE(pfm_paranoid, v);
+	return 0;
+}
+
+static const struct kernel_param_ops paranoid_ops = {
+	.set = paranoid_set,
+	.get = param_get_int,
+};
+module_param_cb(paranoid, &paranoid_ops, &pfm_paranoid, 0644);
+MODULE_PARM_DESC(paranoid, "what users without CAP_PERFMON may do: 2 own threads, user mode (default); 1 also kernel mode; 0/-1 also system-wide");
+
+void *pfm_copy_vec(void __user *uptr, int count, size_t size)
+{
+	if (count <= 0)
+		return ERR_PTR(-EINVAL);
+	if (count > PFM_DEV_MAX_COUNT)
+		return ERR_PTR(-E2BIG);
+	return vmemdup_user(uptr, (size_t)count * size);
+}
+
+static long pfm_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (cmd != PFM_IOC_CREATE_CONTEXT)
+		return -ENOTTY;
+	return pfm_create_context((const struct pfm_dev_create __user *)arg);
+}
+
+static const struct file_operations pfm_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = pfm_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice pfm_dev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "perfmon",
+	.fops = &pfm_dev_fops,
+	/* Anyone may create a context; what it may do is checked in it. */
+	.mode = 0666,
+};
+
+static int __init pfm_init(void)
+{
+	int ret;
+
+	pfm_nr = min_t(unsigned int, vpmc_num_counters(), PFM_NR);
+	pfm_regs_init();
+	ret = pfm_sysfs_init();
+	if (ret)
+		return ret;
+	ret = misc_register(&pfm_dev);
+	if (ret) {
+		pfm_sysfs_exit();
+		return ret;
+	}
+	pr_info("perfmon2 v%u.%u interface on vpmc (%s), %u PMC/PMD pairs\n",
+		PFM_VERSION_MAJ, PFM_VERSION_MIN, vpmc_backend_name(), pfm_nr);
+	return 0;
+}
+
+static void __exit pfm_exit(void)
+{
+	misc_deregister(&pfm_dev);
+	pfm_sysfs_exit();
+}
+
+module_init(pfm_init);
+module_exit(pfm_exit);
+MODULE_DESCRIPTION("perfmon2-compatible /dev/perfmon on vpmc");
+MODULE_LICENSE("GPL");

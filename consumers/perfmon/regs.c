@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PMCs and PMDs: pfm_write_pmcs(), pfm_write_pmds(), pfm_read_pmds(), the
+ * virtual PMCs behind loaded PMDs and their overflow callback.
+ *
+ * Every vector is checked whole before anything changes, so a bad entry
+ * (EINVAL/EPERM/EFAULT) leaves the context as it was.
+ */
+#define pr_fmt(fmt) "vpmc_perfmon: " fmt
+
+#include <linux/bitops.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "pfm.h"
+
+/* Bits of a PMC value outside the backend's event format. */
+u64 pfm_pmc_rsvd;
+
+/* Parse vpmc_event_format(): "name=config:lo-hi" or "config:n" fields. */
+void pfm_regs_init(void)
+{
+	const char *p = vpmc_event_format();
+	u64 used = 0;
+
+	while ((p = strstr(p, "config:"))) {
+		unsigned int lo, hi;
+		int n = 0;
+
+		p += strlen("config:");
+		if (sscanf(p, "%u-%u%n", &lo, &hi, &n) != 2) {
+			if (sscanf(p, "%u%n", &lo, &n) != 1)
+				break;
+			hi = lo;
+		}
+		if (lo <= hi && hi < 64)
+			used |= GENMASK_ULL(hi, lo);
+		p += n;
+	}
+	pfm_pmc_rsvd = ~used;
+}
+
+static u32 pfm_regs_mask(void)
+{
+	return (u32)GENMASK(pfm_nr - 1, 0);
+}
+
+/* Events until a PMD holding @value wraps to 0, capped; 0 for "never". */
+static u64 pfm_dist(u64 value)
+{
+	if (!(value & BIT_ULL(63)))
+		return 0;
+	return min_t(u64, -value, VPMC_MAX_PERIOD);
+}
+
+/* === The virtual PMC behind a PMD === */
+
+/* Its count; a preempted or offline one gives its frozen count. */
+static u64 pfm_pmd_count(struct pfm_pmd *pmd)
+{
+	struct vpmc_value val = {};
+
+	vpmc_read(pmd->vpmc, &val);
+	return val.count;
+}
+
+/* A PMD's value. Process context, ctx->mutex held. */
+static u64 pfm_pmd_get(struct pfm_pmd *pmd)
+{
+	struct pfm_ctx *ctx = pmd->set->ctx;
+	unsigned int gen;
+	u64 count, value;
+
+	if (!pmd->vpmc)
+		return pmd->value;
+	for (;;) {
+		gen = READ_ONCE(pmd->gen);
+		count = pfm_pmd_count(pmd);
+		spin_lock_irq(&ctx->lock);
+		value = pmd->base + count;
+		if (gen == pmd->gen) {
+			spin_unlock_irq(&ctx->lock);
+			return value;
+		}
+		/* An overflow reloaded it meanwhile: read again. */
+		spin_unlock_irq(&ctx->lock);
+	}
+}
+
+/* Aim the overflow schedule at the wrap of a PMD now holding @value. */
+static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
+{
+	struct pfm_ctx *ctx = pmd->set->ctx;
+	unsigned long flags;
+	u64 dist = pfm_dist(value);
+
+	spin_lock_irqsave(&ctx->lock, flags);
+	pmd->armed = dist;
+	spin_unlock_irqrestore(&ctx->lock, flags);
+	vpmc_set_period(pmd->vpmc, dist);
+}
+
+/* Set a PMD's value and its distance to overflow. Process context. */
+static void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
+{
+	struct pfm_ctx *ctx = pmd->set->ctx;
+	u64 count;
+
+	if (!pmd->vpmc) {
+		pmd->value = value;
+		return;
+	}
+	count = pfm_pmd_count(pmd);
+	spin_lock_irq(&ctx->lock);
+	pmd->base = value - count;
+	pmd->gen++;
+	spin_unlock_irq(&ctx->lock);
+	pfm_pmd_arm(pmd, value);
+}
+
+/*
+ * Reload a PMD that overflowed, or is reset with one that did, at @count
+ * of its virtual PMC. Overflow callback, ctx->lock held.
+ */
+static void pfm_pmd_reload(struct pfm_pmd *pmd, u64 count, bool notified)
+{
+	u64 reset = notified ? pmd->long_reset : pmd->short_reset;
+
+	lockdep_assert_held(&pmd->set->ctx->lock);
+	if (pmd->flags & PFM_REGFL_RANDOM)
+		reset -= get_random_u64() & pmd->random_mask;
+	pmd->last_reset = reset;
+	pmd->base = reset - count;
+	pmd->gen++;
+	pmd->armed = pfm_dist(reset);
+	vpmc_set_period(pmd->vpmc, pfm_dist(reset));
+}
+
+/*
+ * vpmc's overflow callback: the PMD reached the 64-bit wrap. Reload it
+ * (and its reset_pmds) with the short reset value, or the long one when it
+ * notifies; count it towards an overflow-driven set switch; notify.
+ *
+ * Context: hard interrupt on the virtual PMC's CPU (per thread: while its
+ * thread runs there).
+ */
+static void pfm_ovfl(struct vpmc *vpmc, u64 count, void *priv)
+{
+	struct pfm_pmd *pmd = priv;
+	struct pfm_set *set = pmd->set;
+	struct pfm_ctx *ctx = set->ctx;
+	unsigned long resets;
+	u64 value, other;
+	unsigned int i;
+	bool notify;
+
+	spin_lock(&ctx->lock);
+	notify = pmd->flags & PFM_REGFL_OVFL_NOTIFY;
+	resets = pmd->reset_pmds & ~BIT(pmd->num);
+	value = pmd->base + count;
+	if (!pmd->armed)
+		goto unlock;		/* rewritten meanwhile: not aimed at a wrap */
+	if (value & BIT_ULL(63)) {
+		/* Armed short of the wrap (a capped distance), or rewritten. */
+		pmd->armed = pfm_dist(value);
+		vpmc_set_period(vpmc, pfm_dist(value));
+		goto unlock;
+	}
+	pfm_pmd_reload(pmd, count, notify);
+	for_each_set_bit(i, &resets, pfm_nr) {
+		struct pfm_pmd *o = &set->pmds[i];
+
+		if (o->vpmc && !vpmc_read_local(o->vpmc, &other))
+			pfm_pmd_reload(o, other, notify);
+	}
+	set->ovfl_pmds |= BIT(pmd->num);
+	if ((set->flags & PFM_SETFL_OVFL_SWITCH) && pmd->switch_cnt &&
+	    !--pmd->switch_left) {
+		pmd->switch_left = pmd->switch_cnt;
+		schedule_work(&ctx->switch_work);
+	}
+	if (notify && !ctx->masked)
+		pfm_notify_ovfl(ctx, set, pmd->num);
+unlock:
+	spin_unlock(&ctx->lock);
+}
+
+/* A virtual PMC for PMD @pmd counting its PMC's event, stopped. */
+static int pfm_pmd_attach(struct pfm_pmd *pmd)
+{
+	struct pfm_set *set = pmd->set;
+	struct pfm_ctx *ctx = set->ctx;
+	struct vpmc_attr attr = {
+		.config = set->pmcs[pmd->num],
+		.priority = VPMC_PRIO_USER,
+		.overflow = pfm_ovfl,
+		.notice = pfm_notice,
+		.priv = pmd,
+	};
+	struct vpmc *vpmc;
+
+	if (ctx->task)
+		vpmc = vpmc_create_task(&attr, ctx->task, ctx->cred);
+	else
+		vpmc = vpmc_create(&attr, ctx->cpu);
+	if (IS_ERR(vpmc))
+		return PTR_ERR(vpmc);
+	spin_lock_irq(&ctx->lock);
+	pmd->base = pmd->value;
+	pmd->gen++;
+	pmd->vpmc = vpmc;
+	spin_unlock_irq(&ctx->lock);
+	return 0;
+}
+
+/* Keep the PMD's value and let its virtual PMC go. */
+static void pfm_pmd_detach(struct pfm_pmd *pmd)
+{
+	struct vpmc *vpmc = pmd->vpmc;
+
+	if (!vpmc)
+		return;
+	pmd->value = pfm_pmd_get(pmd);
+	vpmc_destroy(vpmc);
+	pmd->vpmc = NULL;
+}
+
+/**
+ * pfm_set_attach() - back every written PMC's PMD with a virtual PMC
+ * @set: a set of a context being loaded (ctx->task or ctx->cpu set)
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: 0, or vpmc_create()'s error (nothing attached then).
+ */
+int pfm_set_attach(struct pfm_set *set)
+{
+	unsigned long used = set->used;
+	unsigned int i;
+	int ret;
+
+	for_each_set_bit(i, &used, pfm_nr) {
+		ret = pfm_pmd_attach(&set->pmds[i]);
+		if (ret) {
+			pfm_set_detach(set);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * pfm_set_detach() - destroy a set's virtual PMCs, keeping the PMD values
+ * @set: the set
+ *
+ * Context: process context, ctx->mutex held.
+ */
+void pfm_set_detach(struct pfm_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < pfm_nr; i++)
+		pfm_pmd_detach(&set->pmds[i]);
+}
+
+/**
+ * pfm_set_run() - start or stop a set's virtual PMCs
+ * @set: the set
+ * @run: start (re-arming each PMD's overflow) or stop
+ *
+ * Context: process context with ctx->mutex held; or, to stop, the overflow
+ * callback on the set's CPU with ctx->lock held.
+ */
+void pfm_set_run(struct pfm_set *set, bool run)
+{
+	unsigned int i;
+
+	for (i = 0; i < pfm_nr; i++) {
+		struct pfm_pmd *pmd = &set->pmds[i];
+
+		if (!pmd->vpmc)
+			continue;
+		if (run) {
+			pfm_pmd_arm(pmd, pfm_pmd_get(pmd));
+			vpmc_start(pmd->vpmc);
+		} else {
+			vpmc_stop(pmd->vpmc);
+		}
+	}
+}
+
+/* A loaded PMD's PMC changed (or was first written): a new virtual PMC. */
+static int pfm_pmd_rebind(struct pfm_pmd *pmd, u64 config)
+{
+	struct pfm_set *set = pmd->set;
+	struct pfm_ctx *ctx = set->ctx;
+	u64 old = set->pmcs[pmd->num];
+	bool was_used = set->used & BIT(pmd->num);
+	int ret;
+
+	pfm_pmd_detach(pmd);
+	set->pmcs[pmd->num] = config;
+	ret = pfm_pmd_attach(pmd);
+	if (ret) {
+		/* Put the old one back; it existed a moment ago. */
+		set->pmcs[pmd->num] = old;
+		if (was_used && pfm_pmd_attach(pmd))
+			set->used &= ~BIT(pmd->num);
+	}
+	if (pmd->vpmc && set == ctx->active && pfm_ctx_running(ctx)) {
+		pfm_pmd_arm(pmd, pfm_pmd_get(pmd));
+		vpmc_start(pmd->vpmc);
+	}
+	return ret;
+}
+
+/* === The calls === */
+
+static int pfm_check_pmc(struct pfm_ctx *ctx, const pfarg_pmc_t *req)
+{
+	DECLARE_BITMAP(mask, VPMC_MAX_COUNTERS) = {};
+
+	if (req->reg_num >= pfm_nr || !pfm_set_find(ctx, req->reg_set) ||
+	    req->reg_flags & ~PFM_REGFL_NO_EMUL64 ||
+	    !pfm_zero(req->reg_reserved2, sizeof(req->reg_reserved2)) ||
+	    req->reg_value & pfm_pmc_rsvd ||
+	    vpmc_event_counters(req->reg_value, mask) ||
+	    bitmap_empty(mask, VPMC_MAX_COUNTERS))
+		return -EINVAL;
+	if (!ctx->may_kernel && vpmc_event_plm(req->reg_value) & VPMC_PLM_KERNEL)
+		return -EPERM;
+	return 0;
+}
+
+/**
+ * pfm_write_pmcs() - pfm_write_pmcs(): set PMCs, i.e. events
+ * @ctx: the context
+ * @uptr: pfarg_pmc_t[@count]
+ * @count: entries
+ *
+ * A PMC takes a raw event encoding of the backend (vpmc_event_format());
+ * writing one makes its PMD count that event, in that set. On a loaded
+ * context the PMD's virtual PMC is replaced, keeping its value.
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: 0; -EINVAL for a bad count, register, set, flag, reserved field
+ * or event; -E2BIG for too many entries; -EFAULT; -EPERM for an event
+ * counting kernel mode that the context's creator may not count; on a
+ * loaded context, vpmc_create()'s error (earlier entries are then applied).
+ */
+int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count)
+{
+	pfarg_pmc_t *req;
+	int i, ret = 0;
+
+	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	for (i = 0; i < count && !ret; i++)
+		ret = pfm_check_pmc(ctx, &req[i]);
+	for (i = 0; i < count && !ret; i++) {
+		struct pfm_set *set = pfm_set_find(ctx, req[i].reg_set);
+		unsigned int num = req[i].reg_num;
+
+		if (ctx->state == PFM_CTX_LOADED &&
+		    (!(set->used & BIT(num)) || set->pmcs[num] != req[i].reg_value))
+			ret = pfm_pmd_rebind(&set->pmds[num], req[i].reg_value);
+		if (!ret) {
+			set->pmcs[num] = req[i].reg_value;
+			set->used |= BIT(num);
+		}
+	}
+	kvfree(req);
+	return ret;
+}
+
+static int pfm_check_pmd(struct pfm_ctx *ctx, const pfarg_pmd_t *req,
+			 bool write)
+{
+	u32 regs = pfm_regs_mask();
+
+	if (req->reg_num >= pfm_nr || !pfm_set_find(ctx, req->reg_set) ||
+	    !pfm_zero(req->reg_reserved2, sizeof(req->reg_reserved2)))
+		return -EINVAL;
+	if (!write)
+		return 0;
+	/* No sampling format exists yet, so nothing can be recorded. */
+	if (req->reg_flags & ~(PFM_REGFL_OVFL_NOTIFY | PFM_REGFL_RANDOM) ||
+	    req->reg_reset_pmds[0] & ~(u64)regs ||
+	    !pfm_zero(&req->reg_reset_pmds[1], sizeof(req->reg_reset_pmds) - 8) ||
+	    !pfm_zero(req->reg_smpl_pmds, sizeof(req->reg_smpl_pmds)))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * pfm_write_pmds() - pfm_write_pmds(): set PMD values and reload settings
+ * @ctx: the context
+ * @uptr: pfarg_pmd_t[@count]
+ * @count: entries
+ *
+ * A value of -p makes the PMD overflow after p events. Overflow reloads
+ * reg_short_reset, or reg_long_reset after a notification
+ * (PFM_REGFL_OVFL_NOTIFY), minus random bits of reg_random_mask with
+ * PFM_REGFL_RANDOM; reg_reset_pmds are reloaded with it.
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: 0; -EINVAL for a bad count, register, set, flag, PMD mask or
+ * reserved field; -E2BIG; -EFAULT.
+ */
+int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
+{
+	pfarg_pmd_t *req;
+	int i, ret = 0;
+
+	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	for (i = 0; i < count && !ret; i++)
+		ret = pfm_check_pmd(ctx, &req[i], true);
+	for (i = 0; i < count && !ret; i++) {
+		struct pfm_set *set = pfm_set_find(ctx, req[i].reg_set);
+		struct pfm_pmd *pmd = &set->pmds[req[i].reg_num];
+
+		spin_lock_irq(&ctx->lock);
+		pmd->flags = req[i].reg_flags;
+		pmd->long_reset = req[i].reg_long_reset;
+		pmd->short_reset = req[i].reg_short_reset;
+		pmd->switch_cnt = req[i].reg_ovfl_switch_cnt;
+		pmd->switch_left = pmd->switch_cnt;
+		pmd->reset_pmds = req[i].reg_reset_pmds[0];
+		pmd->eventid = req[i].reg_smpl_eventid;
+		pmd->random_mask = req[i].reg_random_mask;
+		spin_unlock_irq(&ctx->lock);
+		pfm_pmd_put(pmd, req[i].reg_value);
+	}
+	kvfree(req);
+	return ret;
+}
+
+/**
+ * pfm_read_pmds() - pfm_read_pmds(): PMD values
+ * @ctx: the context
+ * @uptr: pfarg_pmd_t[@count]; reg_num and reg_set in, reg_value and
+ *	reg_last_reset_val out
+ * @count: entries
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: 0; -EINVAL for a bad count, register, set or reserved field;
+ * -E2BIG; -EFAULT.
+ */
+int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
+{
+	pfarg_pmd_t *req;
+	int i, ret = 0;
+
+	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	for (i = 0; i < count && !ret; i++)
+		ret = pfm_check_pmd(ctx, &req[i], false);
+	for (i = 0; i < count && !ret; i++) {
+		struct pfm_set *set = pfm_set_find(ctx, req[i].reg_set);
+		struct pfm_pmd *pmd = &set->pmds[req[i].reg_num];
+
+		req[i].reg_value = pfm_pmd_get(pmd);
+		req[i].reg_last_reset_val = READ_ONCE(pmd->last_reset);
+	}
+	if (!ret && copy_to_user(uptr, req, (size_t)count * sizeof(*req)))
+		ret = -EFAULT;
+	kvfree(req);
+	return ret;
+}
