@@ -41,6 +41,8 @@ cp "$VPMC_TOP/scripts/guest/guest.sh" "$stage/root/vpmc/guest.sh"
 cp "$VPMC_TOP/tools/plans/$plan.sh" "$stage/root/vpmc/plan.sh"
 cp "$ko"/*.ko "$stage/root/vpmc/modules/"
 cp "$tools"/bin/* "$stage/root/vpmc/bin/"
+mkdir -p "$stage/root/vpmc/lib"
+cp -a "$tools"/lib/libperfmon.so* "$stage/root/vpmc/lib/"
 
 # x86_64 guests run on the host's root filesystem (9p + overlay): a stock
 # kernel has that stack as modules, which /init loads in dependency order.

@@ -62,6 +62,29 @@ step thread-time-hotplug thread_count /sys/kernel/debug/vpmc_ctl 0x0100000000000
 if [ "$VPMC_ARCH" = arm64 ]; then
 	step thread-cycles-busy-idle thread_count /sys/kernel/debug/vpmc_ctl 0x0200000000000000 2000 ratio
 fi
+# perfmon2 programs linked with libperfmon (tools/tests/perfmon/), on
+# vpmc_perfmon.ko: one program per behaviour, one per errno, and the checks
+# run as an unprivileged uid.
+step load-perfmon modload "$M/vpmc_perfmon.ko"
+step perfmon-sysfs sh -c 'test -c /dev/perfmon && grep -qx 2.82 /sys/kernel/perfmon/version &&
+	grep -q "usr=config:60 os=config:61" /sys/kernel/perfmon/pmu_desc/format &&
+	n=$(cat /sys/kernel/perfmon/pmu_desc/num_pmds) && [ "$n" -gt 0 ] &&
+	grep -qx 64 /sys/kernel/perfmon/pmu_desc/pmd$((n - 1))/width &&
+	grep -qx 0xc000000000000000 /sys/kernel/perfmon/pmu_desc/pmc0/rsvd_msk'
+for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno unpriv; do
+	step "perfmon-$t" "pfm_$t"
+done
+# The same perfmon2 program, linked with the shared libperfmon.
+[ "$VPMC_ARCH" = x86_64 ] && step perfmon-shared-lib pfm_self_count_dyn
+# make run's comparison with perf stat (tools/tests/pfm-agree.sh).
+if [ "$VPMC_ARCH" = arm64 ]; then
+	step perfmon-thread-vs-perf-stat pfm-agree thread 0x11 cycles spin 500
+	step perfmon-cpu-vs-perf-stat pfm-agree cpu 0x11 cycles spin 500
+else
+	step perfmon-thread-vs-perf-stat pfm-agree thread 0x0100000000000002 page-faults faults 20000
+	step perfmon-cpu-vs-perf-stat pfm-agree cpu 0x0100000000000002 page-faults faults 20000
+fi
+step unload-perfmon modload -r vpmc_perfmon
 [ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit $SUITES
 step unload-ctl modload -r vpmc_ctl
 step unload-perf modload -r vpmc

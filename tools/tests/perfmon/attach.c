@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Monitoring another thread: a child process spins; the parent attaches a
+ * context to it, counts 1 s of its running, then waits for it to exit and
+ * reads PFM_MSG_END. The count follows the child's CPU time, and the final
+ * count stays readable after the exit.
+ */
+#include <sys/wait.h>
+
+#include "pfm_test.h"
+
+int main(void)
+{
+	unsigned long long t0, t1, v, last;
+	pfarg_msg_t msg;
+	pid_t child;
+	int fd, status;
+
+	pfm_prog = "attach";
+	child = fork();
+	CHECK(child >= 0, "fork: %s", strerror(errno));
+	if (!child) {
+		pfm_spin(2500000000ULL);
+		_exit(0);
+	}
+	fd = pfm_new(0);
+	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+	OK(pfm_load(fd, child, 0));
+	t0 = pfm_task_ns(child);
+	OK(pfm_start(fd, NULL));
+	usleep(1000000);
+	OK(pfm_stop(fd));
+	t1 = pfm_task_ns(child);
+	v = pfm_get(fd, 0, 0);
+	pfm_within(PFM_EVENT_NAME " of the child vs its CPU time", v, t1 - t0);
+
+	OK(pfm_start(fd, NULL));
+	alarm(30);
+	CHECK(read(fd, &msg, sizeof(msg)) == sizeof(msg), "read: %s", strerror(errno));
+	CHECK(msg.type == PFM_MSG_END, "message type %u, want PFM_MSG_END", msg.type);
+	printf("ok PFM_MSG_END after the child's exit\n");
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status), "child");
+	last = pfm_get(fd, 0, 0);
+	CHECK(last > v, "final count %llu not above %llu", last, v);
+	printf("ok final count %llu readable after exit\n", last);
+	close(fd);
+	return 0;
+}

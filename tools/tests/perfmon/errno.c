@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One check per errno of perfmon2's semantics, and for each bad entry in a
+ * vector: the call fails with its errno and changes nothing (the PMD
+ * values read back are the ones before).
+ */
+#include <sys/wait.h>
+
+#include "pfm_test.h"
+
+#define BAD_PTR ((void *)16)
+
+static int fresh(void)
+{
+	int fd = pfm_new(0);
+
+	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+	OK(pfm_pmd(fd, 0, 0, 1234, 0, 0));
+	return fd;
+}
+
+/* A vector of two PMD writes whose second entry is bad changes nothing. */
+static void pmd_vector(int fd, void (*spoil)(pfarg_pmd_t *), int want)
+{
+	pfarg_pmd_t pmd[2];
+
+	memset(pmd, 0, sizeof(pmd));
+	pmd[0].reg_value = 99;
+	pmd[1].reg_value = 98;
+	spoil(&pmd[1]);
+	ERR(pfm_write_pmds(fd, pmd, 2), want);
+	CHECK(pfm_get(fd, 0, 0) == 1234, "a failed vector changed PMD0");
+}
+
+static void bad_num(pfarg_pmd_t *p) { p->reg_num = 300; }
+static void bad_set(pfarg_pmd_t *p) { p->reg_set = 7; }
+static void bad_flag(pfarg_pmd_t *p) { p->reg_flags = 0x100; }
+static void bad_reset(pfarg_pmd_t *p) { p->reg_reset_pmds[4] = 1; }
+static void bad_smpl(pfarg_pmd_t *p) { p->reg_smpl_pmds[0] = 1; }
+static void bad_rsvd(pfarg_pmd_t *p) { p->reg_reserved2[3] = 1; }
+
+int main(void)
+{
+	pfarg_pmc_t pmcs[PFM_MAX_PMCS + 1], pmc;
+	pfarg_setdesc_t sd;
+	pfarg_start_t st;
+	pfarg_load_t ld;
+	pfarg_ctx_t ctx;
+	pfarg_msg_t msg;
+	int fd, fd2, pipefd[2];
+	pid_t child;
+
+	pfm_prog = "errno";
+	memset(&ctx, 0, sizeof(ctx));
+
+	/* pfm_create_context */
+	ctx.ctx_flags = PFM_FL_SYSTEM_WIDE | PFM_FL_NOTIFY_BLOCK;
+	ERR(pfm_create_context(&ctx, NULL, NULL, 0), EINVAL);
+	ctx.ctx_flags = 0x40;
+	ERR(pfm_create_context(&ctx, NULL, NULL, 0), EINVAL);
+	ctx.ctx_flags = 0;
+	ctx.ctx_reserved3[6] = 1;
+	ERR(pfm_create_context(&ctx, NULL, NULL, 0), EINVAL);
+	ctx.ctx_reserved3[6] = 0;
+	ERR(pfm_create_context(&ctx, "nonesuch", NULL, 0), EINVAL);
+	ERR(pfm_create_context(&ctx, "default", NULL, 0), EINVAL);
+	ERR(pfm_create_context(&ctx, NULL, &ctx, 8), EINVAL);
+	ERR(pfm_create_context(BAD_PTR, NULL, NULL, 0), EFAULT);
+
+	/* bad descriptors */
+	ERR(pfm_write_pmcs(-1, &pmc, 1), EBADF);
+	OK(pipe(pipefd));
+	ERR(pfm_write_pmcs(pipefd[0], &pmc, 1), EBADF);
+	ERR(pfm_stop(pipefd[0]), EBADF);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	fd = fresh();
+	close(fd);
+	ERR(pfm_read_pmds(fd, NULL, 1), EBADF);
+
+	/* counts, sizes, pointers */
+	fd = fresh();
+	memset(pmcs, 0, sizeof(pmcs));
+	ERR(pfm_write_pmcs(fd, pmcs, 0), EINVAL);
+	ERR(pfm_write_pmcs(fd, pmcs, -1), EINVAL);
+	ERR(pfm_write_pmcs(fd, pmcs, PFM_MAX_PMCS + 1), E2BIG);
+	ERR(pfm_write_pmcs(fd, BAD_PTR, 1), EFAULT);
+	ERR(pfm_read_pmds(fd, BAD_PTR, 1), EFAULT);
+
+	/* bad PMC entries */
+	memset(&pmc, 0, sizeof(pmc));
+	pmc.reg_value = PFM_EVENT;
+	pmc.reg_num = 300;
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+	pmc.reg_num = 0;
+	pmc.reg_set = 5;
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+	pmc.reg_set = 0;
+	pmc.reg_flags = PFM_REGFL_OVFL_NOTIFY;
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+	pmc.reg_flags = 0;
+	pmc.reg_value = 1ULL << 63;	/* a reserved bit of the encoding */
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+	pmc.reg_value = 0x0100000000000fffULL;	/* no such software event */
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+	pmc.reg_value = PFM_EVENT;
+	pmc.reg_reserved2[0] = 1;
+	ERR(pfm_write_pmcs(fd, &pmc, 1), EINVAL);
+
+	/* bad PMD entries: nothing changes */
+	pmd_vector(fd, bad_num, EINVAL);
+	pmd_vector(fd, bad_set, EINVAL);
+	pmd_vector(fd, bad_flag, EINVAL);
+	pmd_vector(fd, bad_reset, EINVAL);
+	pmd_vector(fd, bad_smpl, EINVAL);
+	pmd_vector(fd, bad_rsvd, EINVAL);
+
+	/* sets */
+	memset(&sd, 0, sizeof(sd));
+	sd.set_id = 1;
+	sd.set_flags = PFM_SETFL_OVFL_SWITCH | PFM_SETFL_TIME_SWITCH;
+	sd.set_timeout = 1000000;
+	ERR(pfm_create_evtsets(fd, &sd, 1), EINVAL);
+	sd.set_flags = PFM_SETFL_TIME_SWITCH;
+	sd.set_timeout = 0;
+	ERR(pfm_create_evtsets(fd, &sd, 1), EINVAL);
+	sd.set_flags = 0x10;
+	ERR(pfm_create_evtsets(fd, &sd, 1), EINVAL);
+	sd.set_flags = 0;
+	sd.reserved[0] = 1;
+	ERR(pfm_create_evtsets(fd, &sd, 1), EINVAL);
+	sd.reserved[0] = 0;
+	ERR(pfm_delete_evtsets(fd, &sd, 1), EINVAL);	/* no set 1 */
+	sd.set_id = 0;
+	ERR(pfm_delete_evtsets(fd, &sd, 1), EINVAL);	/* set 0 stays */
+	{
+		pfarg_setinfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		si.set_id = 9;
+		ERR(pfm_getinfo_evtsets(fd, &si, 1), EINVAL);
+	}
+
+	/* states */
+	ERR(pfm_start(fd, NULL), EINVAL);
+	ERR(pfm_stop(fd), EINVAL);
+	ERR(pfm_restart(fd), EBUSY);
+	ERR(pfm_unload_context(fd), EINVAL);
+	memset(&ld, 0, sizeof(ld));
+	ld.load_pid = pfm_gettid();
+	ld.load_set = 3;
+	ERR(pfm_load_context(fd, &ld), EINVAL);
+	ld.load_set = 0;
+	ld.load_reserved2[0] = 1;
+	ERR(pfm_load_context(fd, &ld), EINVAL);
+	ld.load_reserved2[0] = 0;
+	ERR(pfm_load_context(fd, BAD_PTR), EFAULT);
+	ld.load_pid = 0x3fffffff;
+	ERR(pfm_load_context(fd, &ld), ESRCH);
+	ld.load_pid = pfm_gettid();
+	OK(pfm_load_context(fd, &ld));
+	ERR(pfm_load_context(fd, &ld), EBUSY);
+	fd2 = fresh();
+	ERR(pfm_load_context(fd2, &ld), EEXIST);
+	close(fd2);
+	memset(&st, 0, sizeof(st));
+	st.start_set = 4;
+	ERR(pfm_start(fd, &st), EINVAL);
+	st.start_set = 0;
+	st.start_reserved2 = 1;
+	ERR(pfm_start(fd, &st), EINVAL);
+	ERR(pfm_restart(fd), EBUSY);
+	ERR(pfm_create_evtsets(fd, &sd, 1), EBUSY);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	ERR(read(fd, &msg, sizeof(msg)), EAGAIN);
+	ERR(read(fd, &msg, 8), EINVAL);
+	close(fd);
+
+	/* the context dies with its descriptor: the thread is free again */
+	fd = fresh();
+	OK(pfm_load(fd, pfm_gettid(), 0));
+	close(fd);
+
+	/* system-wide: loaded from its CPU only */
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+		pfm_pin(0);
+		fd = pfm_new(PFM_FL_SYSTEM_WIDE);
+		OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+		ERR(pfm_load(fd, 1, 0), EINVAL);
+		ERR(pfm_load(fd, 4096, 0), EINVAL);
+		close(fd);
+	}
+
+	/* a thread that exited is gone */
+	child = fork();
+	if (!child)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	fd = fresh();
+	ERR(pfm_load(fd, child, 0), ESRCH);
+	close(fd);
+	printf("ok every errno\n");
+	return 0;
+}

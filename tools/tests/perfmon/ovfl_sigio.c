@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Overflow notification, self-monitoring: PMD0 = -period with
+ * PFM_REGFL_OVFL_NOTIFY. Each overflow sends SIGIO (O_ASYNC + F_SETOWN),
+ * makes poll() report POLLIN, queues one PFM_MSG_OVFL for read(), and masks
+ * the context until pfm_restart(). The queue holds 8 messages; with
+ * PFM_FL_OVFL_NO_MSG nothing is queued but SIGIO still comes.
+ */
+#include <poll.h>
+
+#include "pfm_test.h"
+
+static int sigio;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	__atomic_add_fetch(&sigio, 1, __ATOMIC_SEQ_CST);
+}
+
+static int notify_ctx(uint32_t flags)
+{
+	int fd = pfm_new(flags);
+
+	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+	OK(pfm_pmd(fd, 0, 0, 0, PFM_PERIOD, PFM_REGFL_OVFL_NOTIFY));
+	OK(fcntl(fd, F_SETOWN, getpid()));
+	OK(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC | O_NONBLOCK));
+	OK(pfm_load(fd, pfm_gettid(), 0));
+	return fd;
+}
+
+/* Spin until the next SIGIO; the context must then be masked. */
+static void wait_sigio(int fd)
+{
+	int seen = __atomic_load_n(&sigio, __ATOMIC_SEQ_CST);
+	unsigned long long end = pfm_ns(CLOCK_MONOTONIC) + 20000000000ULL;
+
+	while (__atomic_load_n(&sigio, __ATOMIC_SEQ_CST) == seen) {
+		CHECK(pfm_ns(CLOCK_MONOTONIC) < end, "no SIGIO in 20 s");
+		pfm_spin(1000000);
+	}
+	(void)fd;
+}
+
+int main(void)
+{
+	struct pollfd pfd;
+	pfarg_msg_t msg;
+	unsigned long long v1, v2;
+	int fd, i, n;
+
+	pfm_prog = "ovfl_sigio";
+	signal(SIGIO, on_sigio);
+
+	fd = notify_ctx(0);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	CHECK(poll(&pfd, 1, 0) == 0, "POLLIN before any overflow");
+	OK(pfm_start(fd, NULL));
+	for (i = 0; i < 3; i++) {
+		wait_sigio(fd);
+		CHECK(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLIN, "no POLLIN");
+		CHECK(read(fd, &msg, sizeof(msg)) == sizeof(msg), "read: %s",
+		      strerror(errno));
+		CHECK(msg.type == PFM_MSG_OVFL, "type %u", msg.type);
+		CHECK(msg.pfm_ovfl_msg.msg_ovfl_pmds[0] == 1 &&
+		      msg.pfm_ovfl_msg.msg_active_set == 0 &&
+		      msg.pfm_ovfl_msg.msg_ovfl_tid == (uint32_t)pfm_gettid() &&
+		      msg.pfm_ovfl_msg.msg_ovfl_pid == (uint32_t)getpid(),
+		      "message: pmds 0x%llx set %u tid %u pid %u",
+		      (unsigned long long)msg.pfm_ovfl_msg.msg_ovfl_pmds[0],
+		      msg.pfm_ovfl_msg.msg_active_set, msg.pfm_ovfl_msg.msg_ovfl_tid,
+		      msg.pfm_ovfl_msg.msg_ovfl_pid);
+		/* Masked: nothing counts until pfm_restart(). */
+		v1 = pfm_get(fd, 0, 0);
+		pfm_spin(50000000);
+		v2 = pfm_get(fd, 0, 0);
+		CHECK(v1 == v2, "masked, yet counting: %llu -> %llu", v1, v2);
+		CHECK(v1 >= -PFM_PERIOD, "PMD %llu, want reloaded to -period", v1);
+		printf("ok overflow %d: SIGIO, POLLIN, PFM_MSG_OVFL at ip 0x%llx, masked\n",
+		       i, (unsigned long long)msg.pfm_ovfl_msg.msg_ovfl_ip);
+		OK(pfm_restart(fd));
+		ERR(pfm_restart(fd), EBUSY);
+	}
+	ERR(read(fd, &msg, sizeof(msg)), EAGAIN);
+	ERR(read(fd, &msg, sizeof(msg) - 1), EINVAL);
+
+	/* Ten overflows unread: the queue keeps 8. */
+	for (i = 0; i < 10; i++) {
+		wait_sigio(fd);
+		OK(pfm_restart(fd));
+	}
+	OK(pfm_stop(fd));
+	for (n = 0; read(fd, &msg, sizeof(msg)) == sizeof(msg); n++)
+		;
+	CHECK(errno == EAGAIN && n == 8, "queued %d messages (errno %s), want 8",
+	      n, strerror(errno));
+	printf("ok 10 overflows, 8 messages queued\n");
+	close(fd);
+
+	/* PFM_FL_OVFL_NO_MSG: SIGIO, no message. */
+	fd = notify_ctx(PFM_FL_OVFL_NO_MSG);
+	OK(pfm_start(fd, NULL));
+	wait_sigio(fd);
+	OK(pfm_stop(fd));
+	ERR(read(fd, &msg, sizeof(msg)), EAGAIN);
+	OK(pfm_restart(fd));
+	printf("ok PFM_FL_OVFL_NO_MSG: SIGIO without a message\n");
+	close(fd);
+	return 0;
+}
