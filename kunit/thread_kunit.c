@@ -137,7 +137,7 @@ static void th_wait_asleep(struct kunit *test, struct th_worker *w)
 		if (READ_ONCE(w->task->__state) != TASK_RUNNING &&
 		    !READ_ONCE(w->task->on_cpu))
 			return;
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	KUNIT_FAIL(test, "worker never went to sleep");
 }
