@@ -4,6 +4,7 @@
  * PFM_REGFL_OVFL_NOTIFY. Each overflow sends SIGIO (O_ASYNC + F_SETOWN),
  * makes poll() report POLLIN, queues one PFM_MSG_OVFL for read(), and masks
  * the context until pfm_restart(). The queue holds 8 messages; with
+ * PFM_REGFL_RANDOM the reload value varies within reg_random_mask; with
  * PFM_FL_OVFL_NO_MSG nothing is queued but SIGIO still comes.
  */
 #include <poll.h>
@@ -97,6 +98,39 @@ int main(void)
 	CHECK(errno == EAGAIN && n == 8, "queued %d messages (errno %s), want 8",
 	      n, strerror(errno));
 	printf("ok 10 overflows, 8 messages queued\n");
+	close(fd);
+
+	/* PFM_REGFL_RANDOM: each reload is -period less random mask bits. */
+	fd = notify_ctx(0);
+	{
+		pfarg_pmd_t pmd;
+		unsigned long long first = 0, last = 0, mask = 0xfffff;
+		bool varied = false;
+
+		memset(&pmd, 0, sizeof(pmd));
+		pmd.reg_flags = PFM_REGFL_OVFL_NOTIFY | PFM_REGFL_RANDOM;
+		pmd.reg_value = -PFM_PERIOD;
+		pmd.reg_long_reset = -PFM_PERIOD;
+		pmd.reg_short_reset = -PFM_PERIOD;
+		pmd.reg_random_mask = mask;
+		OK(pfm_write_pmds(fd, &pmd, 1));
+		OK(pfm_start(fd, NULL));
+		for (i = 0; i < 4; i++) {
+			wait_sigio(fd);
+			memset(&pmd, 0, sizeof(pmd));
+			OK(pfm_read_pmds(fd, &pmd, 1));
+			last = pmd.reg_last_reset_val;
+			CHECK(last <= -PFM_PERIOD && last >= -PFM_PERIOD - mask,
+			      "reload 0x%llx outside -period - [0, 0x%llx]", last, mask);
+			if (!i)
+				first = last;
+			varied |= last != first;
+			OK(pfm_restart(fd));
+		}
+		OK(pfm_stop(fd));
+		CHECK(varied, "four reloads all 0x%llx: not randomized", last);
+		printf("ok PFM_REGFL_RANDOM: reloads vary within the mask\n");
+	}
 	close(fd);
 
 	/* PFM_FL_OVFL_NO_MSG: SIGIO, no message. */

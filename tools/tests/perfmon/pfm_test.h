@@ -35,8 +35,8 @@
 #ifdef __aarch64__
 #define PFM_EVENT	0x11ULL			/* raw CPU_CYCLES */
 #define PFM_EVENT_NAME	"cycles"
-#define PFM_TOL_LO	0.5			/* cycles vs. CPU time, TCG */
-#define PFM_TOL_HI	1.5
+#define PFM_TOL_LO	0.9			/* cycles vs. CPU time, TCG */
+#define PFM_TOL_HI	1.1
 #else
 #define PFM_EVENT	0x0100000000000000ULL	/* software cpu-clock */
 #define PFM_EVENT_NAME	"cpu-clock"
