@@ -309,6 +309,24 @@ int vpmc_set_period(struct vpmc *vpmc, u64 period)
 EXPORT_SYMBOL_GPL(vpmc_set_period);
 
 /**
+ * vpmc_footprint() - the memory a virtual PMC takes, for benchmarks
+ * @vpmc: the virtual PMC
+ *
+ * Its slab object plus, per thread, its thread's state (shared by every
+ * virtual PMC of that thread: counted whole, as for a thread's only one).
+ * A backend's own state (the perf backend's backing events, one per CPU
+ * and distinct event) is not included.
+ *
+ * Context: any, while @vpmc exists.
+ * Return: bytes.
+ */
+size_t vpmc_footprint(struct vpmc *vpmc)
+{
+	return ksize(vpmc) + vpmc_thread_footprint(vpmc);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_footprint, VPMC_INTERNAL);
+
+/**
  * vpmc_counter_of() - the physical counter a virtual PMC holds, for tests
  * @vpmc: the virtual PMC
  *

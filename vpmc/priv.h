@@ -58,6 +58,7 @@ void vpmc_thread_exit(void);
 void vpmc_thread_destroy(struct vpmc *vpmc);
 int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value);
 bool vpmc_thread_current(struct vpmc *vpmc);
+size_t vpmc_thread_footprint(struct vpmc *vpmc);
 
 int vpmc_sysfs_init(void);
 void vpmc_sysfs_exit(void);

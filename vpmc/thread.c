@@ -737,3 +737,9 @@ void vpmc_thread_exit(void)
 	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
 	rcu_barrier();
 }
+
+/* Bytes of a per-thread virtual PMC's thread state (vpmc_footprint()). */
+size_t vpmc_thread_footprint(struct vpmc *vpmc)
+{
+	return vpmc->vt ? ksize(vpmc->vt) : 0;
+}

@@ -23,6 +23,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child);
 bool vpmc_thread_hooked(void);
 int vpmc_counter_of(struct vpmc *vpmc);
+size_t vpmc_footprint(struct vpmc *vpmc);
 bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu);
 int vpmc_pmu_check(struct vpmc_pmu *pmu);
 struct module *vpmc_owner(void);
