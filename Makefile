@@ -31,6 +31,9 @@ check:
 run:
 	scripts/run.sh $(VPMC_ARCH)
 
+bench:
+	scripts/bench.sh
+
 clean:
 	-$(KBUILD) clean
 	rm -rf build tools/out
@@ -44,12 +47,13 @@ help:
 	@echo '  make check            set up, build for all four kernels, lint, run every test'
 	@echo '                        in QEMU guests; last line "N passed, N failed"'
 	@echo '  make run [ARCH=arm64] set up and show the demo in a stock-kernel guest'
+	@echo '  make bench            vpmc against perf events in a guest: table, CSV, PNG'
 	@echo '  make clean            remove build products'
 	@echo
 	@echo '  KDIR=<dir>            kernel build tree to build the modules against'
 	@echo '  ARCH=arm64            cross-build for arm64 (aarch64-linux-gnu-gcc)'
 	@echo '  VPMC_CACHE=<dir>      where kernels and packages are cached (~/.cache/vpmc)'
 
-.PHONY: modules modules_install tools check run clean help
+.PHONY: modules modules_install tools check run bench clean help
 
 endif

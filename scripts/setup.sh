@@ -10,7 +10,7 @@ packages=(
 	linux-source-6.1 "linux-headers-$VPMC_KABI-amd64" "linux-headers-$VPMC_KABI-common"
 	linux-kbuild-6.1 dkms sparse
 	qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross busybox-static
-	pkgconf
+	pkgconf gnuplot-nox
 )
 
 need_root() {

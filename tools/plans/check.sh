@@ -84,6 +84,13 @@ else
 	step perfmon-thread-vs-perf-stat pfm-agree thread 0x0100000000000002 page-faults faults 20000
 	step perfmon-cpu-vs-perf-stat pfm-agree cpu 0x0100000000000002 page-faults faults 20000
 fi
+# Every benchmark of make bench, once and small, so none can rot
+# (tools/bench/run.sh; its figures mean nothing here).
+if [ "$VPMC_ARCH" = x86_64 ]; then
+	step load-bench modload "$M/vpmc_bench.ko"
+	step bench-smoke sh -c 'bench-run smoke | tee /tmp/bench.out && [ "$(grep -c "^VPMC-BENCH .* vpmc=-*[0-9]* perf=-*[0-9]* unit=" /tmp/bench.out)" = 14 ]'
+	step unload-bench modload -r vpmc_bench
+fi
 step unload-perfmon modload -r vpmc_perfmon
 [ "$VPMC_KERNEL" = debug ] && kunit vpmc_kunit $SUITES
 step unload-ctl modload -r vpmc_ctl

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: set up, boot the stock x86_64 guest with vpmc on the perf
+# backend, run every benchmark REPS times (tools/plans/bench.sh), and report
+# the table, build/bench/bench.csv and build/bench/bench.png.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+"$VPMC_TOP/scripts/setup.sh"
+"$VPMC_TOP/scripts/run-guest.sh" stock x86_64 bench
+exec python3 "$VPMC_TOP/scripts/bench-report.py" "$VPMC_BUILD/logs/stock-x86_64-bench.log" \
+	"$VPMC_BUILD/bench"

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# bench-run smoke|full: run every benchmark (in-kernel ones through
+# vpmc_bench.ko's debugfs file, user-space ones as programs) and print one
+# "VPMC-BENCH NAME vpmc=X perf=Y unit=U" line per measurement; full runs
+# REPS (default 7) repetitions at full size, smoke one small one.
+# Needs vpmc.ko on the perf backend, vpmc_perfmon.ko and vpmc_bench.ko.
+set -e
+ctl=/sys/kernel/debug/vpmc_bench
+clock=0x0100000000000000	# perf's software cpu-clock
+mode=${1:-smoke}
+if [ "$mode" = full ]; then
+	reps=${REPS:-7} k=1
+else
+	reps=1 k=100
+fi
+
+b() {
+	echo "$*" >$ctl
+	echo "VPMC-BENCH $(cat $ctl)"
+}
+
+r=0
+while [ $r -lt "$reps" ]; do
+	b read $((200000 / k)) $clock
+	b local $((2000000 / k)) $clock
+	b alloc $((2000 / k)) $clock
+	b alloc2 $((2000 / k)) $clock
+	b mem 0 $clock
+	b tmem 0 $clock
+	for n in 1 10 100 1000 10000; do
+		# About 20000/k callbacks; at least four periods (1e5 events) each.
+		e=$((2000000000 / n / k))
+		[ $e -ge 400000 ] || e=400000
+		b ovf$n $e
+	done
+	b share $((10000000 / k))
+	echo "VPMC-BENCH $(bench_read4 $((200000 / k)))"
+	echo "VPMC-BENCH $(bench_pipe $((20000 / k)) | grep -v '^#')"
+	r=$((r + 1))
+done

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The plan of `make bench`, sourced by scripts/guest/guest.sh: vpmc on the
+# perf backend, the perfmon2 interface and the benchmark module, then every
+# benchmark REPS times (tools/bench/run.sh); scripts/bench-report.py reads
+# the VPMC-BENCH lines from the console log.
+echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
+echo -1 >/proc/sys/kernel/perf_event_paranoid
+step load-vpmc modload "$M/vpmc.ko" backend=perf
+step load-perfmon modload "$M/vpmc_perfmon.ko"
+step load-bench modload "$M/vpmc_bench.ko"
+step bench bench-run full
+step unload-bench modload -r vpmc_bench
+step unload-perfmon modload -r vpmc_perfmon
+step unload-vpmc modload -r vpmc
