@@ -4,9 +4,14 @@
  *
  * Each monitored thread has a struct vpmc_task, found from the task by a
  * hash table that the scheduler hooks read under RCU. A module cannot
- * patch the scheduler, so three tracepoints are hooked, and only while a
- * per-thread virtual PMC exists (tracepoints are static keys: with no probe
- * registered, the scheduler pays nothing):
+ * patch the scheduler, so three tracepoints are hooked, and only while
+ * per-thread virtual PMCs are in use (tracepoints are static keys: with no
+ * probe registered, the scheduler pays nothing). The hooks go
+ * VPMC_UNHOOK_DELAY after the last per-thread virtual PMC: registering
+ * and unregistering patch the scheduler's text, which a program that
+ * creates and destroys per-thread counters in a loop should not make
+ * happen at every turn (under TCG, x86 guests have hung in that patching,
+ * a CPU looping on the int3 in __schedule() while another waited for it):
  *  - sched_switch: the previous thread's virtual PMCs are switched out of
  *    their CPU's arbiter, keeping count and distance to the next threshold;
  *    the next thread's are switched in, taking counters by the arbiter's
@@ -400,7 +405,11 @@ static struct vpmc_hook vpmc_hooks[] = {
 	{ "sched_process_fork", vpmc_sched_fork },
 };
 
+/* Whether the hooks are registered; vpmc_thread_mutex. */
 static bool vpmc_hooked;
+#define VPMC_UNHOOK_DELAY	(5 * HZ)
+static void vpmc_unhook_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(vpmc_unhook_work, vpmc_unhook_fn);
 
 static void vpmc_find_tp(struct tracepoint *tp, void *priv)
 {
@@ -434,16 +443,29 @@ static int vpmc_hook(void)
 			return ret;
 		}
 	}
-	WRITE_ONCE(vpmc_hooked, true);
+	vpmc_hooked = true;
 	return 0;
+}
+
+/* The last per-thread virtual PMC went a while ago: unhook. */
+static void vpmc_unhook_fn(struct work_struct *work)
+{
+	mutex_lock(&vpmc_thread_mutex);
+	if (!vpmc_nr_roots && vpmc_hooked) {
+		vpmc_unhook(ARRAY_SIZE(vpmc_hooks));
+		vpmc_hooked = false;
+	}
+	mutex_unlock(&vpmc_thread_mutex);
 }
 
 /**
  * vpmc_thread_hooked() - whether the scheduler hooks are registered, for tests
  *
- * Checks the tracepoints' own probe lists, not just vpmc's flag.
+ * Checks the tracepoints' own probe lists, not just vpmc's flag. With no
+ * per-thread virtual PMC left, it first unhooks without waiting for
+ * VPMC_UNHOOK_DELAY, so a test sees what the hooks will be.
  *
- * Context: any.
+ * Context: process context, may sleep.
  * Return: true if a vpmc probe is registered on any of the tracepoints.
  */
 bool vpmc_thread_hooked(void)
@@ -452,6 +474,8 @@ bool vpmc_thread_hooked(void)
 	bool found = false;
 	unsigned int i;
 
+	if (!READ_ONCE(vpmc_nr_roots))
+		flush_delayed_work(&vpmc_unhook_work);
 	rcu_read_lock_sched();
 	for (i = 0; i < ARRAY_SIZE(vpmc_hooks); i++) {
 		f = rcu_dereference_sched(vpmc_hooks[i].tp->funcs);
@@ -467,10 +491,8 @@ EXPORT_SYMBOL_NS_GPL(vpmc_thread_hooked, VPMC_INTERNAL);
 static void vpmc_root_put(void)
 {
 	lockdep_assert_held(&vpmc_thread_mutex);
-	if (--vpmc_nr_roots)
-		return;
-	vpmc_unhook(ARRAY_SIZE(vpmc_hooks));
-	WRITE_ONCE(vpmc_hooked, false);
+	if (!--vpmc_nr_roots)
+		mod_delayed_work(system_wq, &vpmc_unhook_work, VPMC_UNHOOK_DELAY);
 }
 
 /* === Permissions === */
@@ -581,7 +603,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	INIT_WORK(&vpmc->work, vpmc_exit_work);
 
 	mutex_lock(&vpmc_thread_mutex);
-	if (!vpmc_nr_roots) {
+	if (!vpmc_hooked) {
 		ret = vpmc_hook();
 		if (ret)
 			goto err_unlock;
@@ -728,11 +750,14 @@ int vpmc_thread_init(void)
 /**
  * vpmc_thread_exit() - undo vpmc_thread_init()
  *
- * Context: module exit: no virtual PMC is left, nor are the hooks.
+ * Context: module exit: no virtual PMC is left.
  */
 void vpmc_thread_exit(void)
 {
 	WARN_ON(vpmc_nr_roots);
+	/* The probes are this module's code: gone before it is. */
+	cancel_delayed_work_sync(&vpmc_unhook_work);
+	vpmc_unhook_fn(NULL);
 	destroy_workqueue(vpmc_wq);
 	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
 	rcu_barrier();
