@@ -8,5 +8,13 @@ set -euo pipefail
 
 "$VPMC_TOP/scripts/setup.sh"
 "$VPMC_TOP/scripts/run-guest.sh" stock x86_64 bench
-exec python3 "$VPMC_TOP/scripts/bench-report.py" "$VPMC_BUILD/logs/stock-x86_64-bench.log" \
+log=$VPMC_BUILD/logs/stock-x86_64-bench.log
+mkdir -p "$VPMC_BUILD/bench"
+# The profiles of the plan's profile-* steps, one file each.
+for p in $(sed -n 's/^VPMC-STEP-BEGIN \(profile-.*\)/\1/p' "$log"); do
+	sed -n "/^VPMC-STEP-BEGIN $p\$/,/^VPMC-KMSG-BEGIN/p" "$log" | sed '1d;$d' \
+		>"$VPMC_BUILD/bench/$p.txt"
+done
+echo "profiles: $VPMC_BUILD/bench/profile-*.txt"
+python3 "$VPMC_TOP/scripts/bench-report.py" "$VPMC_BUILD/logs/stock-x86_64-bench.log" \
 	"$VPMC_BUILD/bench"

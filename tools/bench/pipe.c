@@ -6,7 +6,7 @@
  * per-thread perf events on each. Prints "pipe vpmc=X perf=Y unit=%":
  * the overhead over bare, in thousandths of a percent (may be negative
  * within noise).
- *   bench_pipe ROUNDTRIPS
+ *   bench_pipe ROUNDTRIPS [vpmc|perf]   (a mode alone: for a profile)
  */
 #include <sched.h>
 #include <sys/wait.h>
@@ -85,6 +85,11 @@ int main(int argc, char **argv)
 	long long bare, vpmc, perf;
 
 	pin(1 % sysconf(_SC_NPROCESSORS_ONLN));
+	if (argc > 2) {
+		printf("# %s: %llu ns per round trip\n", argv[2],
+		       run(strcmp(argv[2], "vpmc") ? PERF : VPMC, n));
+		return 0;
+	}
 	run(BARE, n / 10 + 1);		/* warm up */
 	bare = run(BARE, n);
 	vpmc = run(VPMC, n);
