@@ -6,8 +6,9 @@
 # `perf stat -e PERF_EVENT` (on the workload, or -a -C 1), and print both.
 # They are separate runs of the same work: per thread they agree within 5%;
 # system-wide within 10%, because perf stat -a also counts CPU 1 while it
-# starts and ends the command (measured: 6.8% of a 0.5 s spin's cycles on
-# the debug arm64 kernel), and CPU 1 runs whatever else is there.
+# starts and ends the command (measured on the debug arm64 kernel: 34 to 83
+# million cycles, 7-14% of a 0.5 s spin; make check spins 2 s there), and
+# CPU 1 runs whatever else is there.
 set -e
 mode=$1 config=$2 event=$3
 shift 3
