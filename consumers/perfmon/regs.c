@@ -469,8 +469,14 @@ int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 		req[i].reg_value = pfm_pmd_get(pmd);
 		req[i].reg_last_reset_val = READ_ONCE(pmd->last_reset);
 	}
-	if (!ret && copy_to_user(uptr, req, (size_t)count * sizeof(*req)))
-		ret = -EFAULT;
+	/* Only the two outputs go back: the rest is the caller's already. */
+	for (i = 0; i < count && !ret; i++) {
+		pfarg_pmd_t __user *u = (pfarg_pmd_t __user *)uptr + i;
+
+		if (put_user(req[i].reg_value, &u->reg_value) ||
+		    put_user(req[i].reg_last_reset_val, &u->reg_last_reset_val))
+			ret = -EFAULT;
+	}
 	kvfree(req);
 	return ret;
 }
