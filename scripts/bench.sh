@@ -11,8 +11,8 @@ set -euo pipefail
 log=$VPMC_BUILD/logs/stock-x86_64-bench.log
 mkdir -p "$VPMC_BUILD/bench"
 # The profiles of the plan's profile-* steps, one file each.
-for p in $(sed -n 's/^VPMC-STEP-BEGIN \(profile-.*\)/\1/p' "$log"); do
-	sed -n "/^VPMC-STEP-BEGIN $p\$/,/^VPMC-KMSG-BEGIN/p" "$log" | sed '1d;$d' \
+for p in $(tr -d '\r' <"$log" | sed -n 's/^VPMC-STEP-BEGIN \(profile-.*\)/\1/p'); do
+	tr -d '\r' <"$log" | sed -n "/^VPMC-STEP-BEGIN $p\$/,/^VPMC-KMSG-BEGIN/p" | sed '1d;$d' \
 		>"$VPMC_BUILD/bench/$p.txt"
 done
 echo "profiles: $VPMC_BUILD/bench/profile-*.txt"

@@ -11,14 +11,9 @@ step load-bench modload "$M/vpmc_bench.ko"
 step bench bench-run full
 # Where the time goes where vpmc is slower than perf: kernel profiles
 # (perf's cpu-clock sampling, call graphs) of vpmc's side of B4 and B3.
-prof() {
-	perf record -q -e cpu-clock -F 4000 -a -g -o /tmp/prof.data -- "$@" >/dev/null &&
-		perf report -i /tmp/prof.data --stdio --no-children --percent-limit 1.5 \
-			--sort symbol 2>/dev/null | grep -v '^$' | head -120
-}
-step profile-pipe-vpmc prof bench_pipe 20000 vpmc
-step profile-pipe-perf prof bench_pipe 20000 perf
-step profile-read4-vpmc prof bench_read4 100000 vpmc
+step profile-pipe-vpmc bench-profile bench_pipe 20000 vpmc
+step profile-pipe-perf bench-profile bench_pipe 20000 perf
+step profile-read4-vpmc bench-profile bench_read4 100000 vpmc
 step unload-bench modload -r vpmc_bench
 step unload-perfmon modload -r vpmc_perfmon
 step unload-vpmc modload -r vpmc
