@@ -582,7 +582,7 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	    READ_ONCE(pfm_paranoid) > 0)
 		return -EPERM;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
 	kref_init(&ctx->ref);

@@ -39,6 +39,8 @@
 /* PMC/PMD pairs per set: vpmc_num_counters(), at most this many. */
 #define PFM_NR			VPMC_MAX_COUNTERS
 #define PFM_MSGQ_LEN		8
+/* Sets per context: each costs kernel memory (about 5 KiB). */
+#define PFM_MAX_SETS		256
 
 extern unsigned int pfm_nr;		/* PMC/PMD pairs offered */
 extern int pfm_paranoid;		/* see main.c */

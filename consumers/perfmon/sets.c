@@ -55,7 +55,7 @@ static void pfm_set_insert(struct pfm_ctx *ctx, struct pfm_set *new)
 
 static struct pfm_set *pfm_set_alloc(struct pfm_ctx *ctx, u16 id)
 {
-	struct pfm_set *set = kzalloc(sizeof(*set), GFP_KERNEL);
+	struct pfm_set *set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
 
 	if (!set)
@@ -196,14 +196,15 @@ static int pfm_check_setdesc(const pfarg_setdesc_t *req)
  *
  * Context: process context, ctx->mutex held.
  * Return: 0; -EBUSY if loaded; -EINVAL for a bad count, flag combination,
- * missing timeout or reserved field; -E2BIG; -EFAULT; -ENOMEM.
+ * missing timeout or reserved field; -E2BIG; -EFAULT; -ENOSPC beyond
+ * PFM_MAX_SETS sets; -ENOMEM.
  */
 int pfm_create_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 {
 	pfarg_setdesc_t *req;
 	struct pfm_set *set, *tmp;
 	LIST_HEAD(fresh);
-	int i, ret = 0;
+	int i, nr, ret = 0;
 
 	req = pfm_copy_vec(uptr, count, sizeof(*req));
 	if (IS_ERR(req))
@@ -213,6 +214,7 @@ int pfm_create_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 	for (i = 0; i < count && !ret; i++)
 		ret = pfm_check_setdesc(&req[i]);
 	/* Allocate every new set first: without memory, nothing changes. */
+	nr = list_count_nodes(&ctx->sets);
 	for (i = 0; i < count && !ret; i++) {
 		bool known = pfm_set_find(ctx, req[i].set_id);
 
@@ -220,6 +222,10 @@ int pfm_create_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 			known |= set->id == req[i].set_id;
 		if (known)
 			continue;
+		if (++nr > PFM_MAX_SETS) {
+			ret = -ENOSPC;
+			break;
+		}
 		set = pfm_set_alloc(ctx, req[i].set_id);
 		if (!set)
 			ret = -ENOMEM;

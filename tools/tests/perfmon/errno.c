@@ -131,6 +131,21 @@ int main(void)
 	ERR(pfm_create_evtsets(fd, &sd, 1), EINVAL);
 	sd.reserved[0] = 0;
 	ERR(pfm_delete_evtsets(fd, &sd, 1), EINVAL);	/* no set 1 */
+	{
+		/* 256 sets at most (set 0 and 255 more); none added on failure. */
+		static pfarg_setdesc_t many[256];
+		pfarg_setinfo_t si;
+		int k;
+
+		for (k = 0; k < 256; k++)
+			many[k].set_id = k + 1;
+		ERR(pfm_create_evtsets(fd, many, 256), ENOSPC);
+		memset(&si, 0, sizeof(si));
+		si.set_id = 1;
+		ERR(pfm_getinfo_evtsets(fd, &si, 1), EINVAL);
+		OK(pfm_create_evtsets(fd, many, 255));
+		OK(pfm_delete_evtsets(fd, many, 255));
+	}
 	sd.set_id = 0;
 	ERR(pfm_delete_evtsets(fd, &sd, 1), EINVAL);	/* set 0 stays */
 	{
