@@ -223,13 +223,47 @@ static void bench_cb(struct vpmc *vpmc, u64 count, void *priv)
 #define SIM_EVENT	1
 #define B5_PERIOD	100000
 
+/*
+ * @n started virtual PMCs of the sim event on @cpu; with @period, each a
+ * distinct period from it up and bench_cb(). On error none is left.
+ */
+static int bench_sim_users(struct vpmc_pmu *pmu, int cpu, struct vpmc **v,
+			   unsigned int n, u64 period)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct vpmc_attr attr = {
+			.config = SIM_EVENT, .priority = VPMC_PRIO_USER,
+			.period = period ? period + 7 * i : 0,
+			.overflow = period ? bench_cb : NULL,
+		};
+
+		v[i] = vpmc_create_on(pmu, &attr, cpu);
+		if (IS_ERR(v[i])) {
+			int ret = PTR_ERR(v[i]);
+
+			while (i--)
+				vpmc_destroy(v[i]);
+			return ret;
+		}
+		vpmc_start(v[i]);
+	}
+	return 0;
+}
+
+static void bench_sim_put(struct vpmc **v, unsigned int n)
+{
+	while (n--)
+		vpmc_destroy(v[n]);
+}
+
 static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 {
 	struct vpmc_sim_config cfg = { .num_gp = 1, .width = 48 };
 	struct vpmc_pmu *pmu;
 	struct vpmc **v;
-	int cpu, ret = 0;
-	unsigned int i;
+	int cpu, ret;
 	u64 t0, t1, done;
 
 	v = vcalloc(n, sizeof(*v));
@@ -241,20 +275,9 @@ static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 		return PTR_ERR(pmu);
 	}
 	cpu = raw_smp_processor_id();
-	for (i = 0; i < n && !ret; i++) {
-		struct vpmc_attr attr = {
-			.config = SIM_EVENT, .priority = VPMC_PRIO_USER,
-			.period = B5_PERIOD + 7 * i, .overflow = bench_cb,
-		};
-
-		v[i] = vpmc_create_on(pmu, &attr, cpu);
-		if (IS_ERR(v[i])) {
-			ret = PTR_ERR(v[i]);
-			v[i] = NULL;
-		} else {
-			vpmc_start(v[i]);
-		}
-	}
+	ret = bench_sim_users(pmu, cpu, v, n, B5_PERIOD);
+	if (ret)
+		goto out;
 	atomic_long_set(&bench_calls, 0);
 	t0 = ktime_get_ns();
 	for (done = 0; done < events && !ret; done += B5_PERIOD / 2) {
@@ -266,8 +289,8 @@ static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 	*pr = atomic_long_read(&bench_calls) * 1000;
 	*vr = atomic_long_read(&bench_calls) ?
 		per_op(t1 - t0, atomic_long_read(&bench_calls)) : 0;
-	for (i = 0; i < n; i++)
-		vpmc_destroy(v[i]);
+	bench_sim_put(v, n);
+out:
 	vpmc_sim_destroy(pmu);
 	vfree(v);
 	return ret;
@@ -276,40 +299,32 @@ static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 static int bench_share(u64 events, u64 *vr, u64 *pr)
 {
 	struct vpmc_sim_config cfg = { .num_gp = 4, .width = 48 };
-	struct vpmc_attr attr = { .config = SIM_EVENT, .priority = VPMC_PRIO_USER };
-	struct vpmc *v[8] = {};
+	struct vpmc *v[8];
 	struct vpmc_value val;
 	struct vpmc_pmu *pmu;
 	u64 worst = 0, err;
-	int cpu, i, ret = 0;
+	unsigned int i;
+	int cpu, ret;
 
 	pmu = vpmc_sim_create(&cfg);
 	if (IS_ERR(pmu))
 		return PTR_ERR(pmu);
 	cpu = raw_smp_processor_id();
-	for (i = 0; i < 8 && !ret; i++) {
-		v[i] = vpmc_create_on(pmu, &attr, cpu);
-		if (IS_ERR(v[i])) {
-			ret = PTR_ERR(v[i]);
-			v[i] = NULL;
-		} else {
-			vpmc_start(v[i]);
-		}
-	}
-	if (!ret) {
-		preempt_disable();
-		ret = vpmc_sim_inject(pmu, cpu, SIM_EVENT, events);
-		preempt_enable();
-	}
-	for (i = 0; i < 8 && !ret; i++) {
+	ret = bench_sim_users(pmu, cpu, v, ARRAY_SIZE(v), 0);
+	if (ret)
+		goto out;
+	preempt_disable();
+	ret = vpmc_sim_inject(pmu, cpu, SIM_EVENT, events);
+	preempt_enable();
+	for (i = 0; i < ARRAY_SIZE(v) && !ret; i++) {
 		ret = vpmc_read(v[i], &val);
 		err = val.count > events ? val.count - events : events - val.count;
 		worst = max(worst, div64_u64(err * 1000000, events));
 	}
 	*vr = worst * 1000;
 	*pr = 0;
-	for (i = 0; i < 8; i++)
-		vpmc_destroy(v[i]);
+	bench_sim_put(v, ARRAY_SIZE(v));
+out:
 	vpmc_sim_destroy(pmu);
 	return ret;
 }
