@@ -17,6 +17,15 @@
  *                        is the callbacks delivered)
  *   share  EVENTS        B6: 8 users of one sim event: the largest error
  *                        of their counts against the events injected, ppm
+ *   hwovfN NS CONFIG     B5 on the PMU's CONFIG (arm64: cycles): N
+ *                        virtual PMCs with distinct periods on one counter
+ *                        while a loop spins NS ns; ns of the loop's time
+ *                        taken per delivered callback ("perf": callbacks)
+ *   hwshare WRITES       B6 on arm64: 8 users of SW_INCR on a PMU left
+ *                        with 4 free counters, WRITES increments made in
+ *                        bursts; the largest error against WRITES of
+ *                        vpmc's 8 users and of 8 multiplexed perf events
+ *                        (their scaled counts), ppm
  * CONFIG is in the perf backend's encoding (vpmc must run on perf).
  */
 #define pr_fmt(fmt) "vpmc_bench: " fmt
@@ -24,15 +33,20 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/perf_event.h>
+#include <linux/prandom.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#ifdef CONFIG_ARM64
+#include <asm/sysreg.h>
+#endif
 
 #include <vpmc/internal.h>
 #include "arch/sim/sim.h"
@@ -44,7 +58,7 @@ static char bench_result[160];
 static struct dentry *bench_file;
 
 /* The perf event the perf backend would make of @config. */
-static void bench_attr(struct perf_event_attr *attr, u64 config)
+static void bench_attr(struct perf_event_attr *attr, u64 config, bool pinned)
 {
 	static const u32 types[] = { PERF_TYPE_RAW, PERF_TYPE_SOFTWARE,
 				     PERF_TYPE_HARDWARE };
@@ -54,17 +68,23 @@ static void bench_attr(struct perf_event_attr *attr, u64 config)
 	attr->size = sizeof(*attr);
 	attr->type = type < ARRAY_SIZE(types) ? types[type] : PERF_TYPE_MAX;
 	attr->config = config & GENMASK_ULL(55, 0);
-	attr->pinned = 1;
+	attr->pinned = pinned;
+}
+
+static struct perf_event *bench_perf_flex(u64 config, int cpu,
+					  struct task_struct *task, bool pinned)
+{
+	struct perf_event_attr attr;
+
+	bench_attr(&attr, config, pinned);
+	return perf_event_create_kernel_counter(&attr, task ? -1 : cpu, task,
+						NULL, NULL);
 }
 
 static struct perf_event *bench_perf(u64 config, int cpu,
 				     struct task_struct *task)
 {
-	struct perf_event_attr attr;
-
-	bench_attr(&attr, config);
-	return perf_event_create_kernel_counter(&attr, task ? -1 : cpu, task,
-						NULL, NULL);
+	return bench_perf_flex(config, cpu, task, true);
 }
 
 static struct vpmc *bench_vpmc(u64 config, int cpu)
@@ -224,22 +244,24 @@ static void bench_cb(struct vpmc *vpmc, u64 count, void *priv)
 #define B5_PERIOD	100000
 
 /*
- * @n started virtual PMCs of the sim event on @cpu; with @period, each a
- * distinct period from it up and bench_cb(). On error none is left.
+ * @n started virtual PMCs of @config on @cpu of @pmu (NULL: the default
+ * one); with @period, each a distinct period from it up and bench_cb().
+ * On error none is left.
  */
-static int bench_sim_users(struct vpmc_pmu *pmu, int cpu, struct vpmc **v,
-			   unsigned int n, u64 period)
+static int bench_users(struct vpmc_pmu *pmu, u64 config, int cpu,
+		       struct vpmc **v, unsigned int n, u64 period)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		struct vpmc_attr attr = {
-			.config = SIM_EVENT, .priority = VPMC_PRIO_USER,
+			.config = config, .priority = VPMC_PRIO_USER,
 			.period = period ? period + 7 * i : 0,
 			.overflow = period ? bench_cb : NULL,
 		};
 
-		v[i] = vpmc_create_on(pmu, &attr, cpu);
+		v[i] = pmu ? vpmc_create_on(pmu, &attr, cpu) :
+			     vpmc_create(&attr, cpu);
 		if (IS_ERR(v[i])) {
 			int ret = PTR_ERR(v[i]);
 
@@ -252,7 +274,7 @@ static int bench_sim_users(struct vpmc_pmu *pmu, int cpu, struct vpmc **v,
 	return 0;
 }
 
-static void bench_sim_put(struct vpmc **v, unsigned int n)
+static void bench_put(struct vpmc **v, unsigned int n)
 {
 	while (n--)
 		vpmc_destroy(v[n]);
@@ -275,7 +297,7 @@ static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 		return PTR_ERR(pmu);
 	}
 	cpu = raw_smp_processor_id();
-	ret = bench_sim_users(pmu, cpu, v, n, B5_PERIOD);
+	ret = bench_users(pmu, SIM_EVENT, cpu, v, n, B5_PERIOD);
 	if (ret)
 		goto out;
 	atomic_long_set(&bench_calls, 0);
@@ -289,7 +311,7 @@ static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
 	*pr = atomic_long_read(&bench_calls) * 1000;
 	*vr = atomic_long_read(&bench_calls) ?
 		per_op(t1 - t0, atomic_long_read(&bench_calls)) : 0;
-	bench_sim_put(v, n);
+	bench_put(v, n);
 out:
 	vpmc_sim_destroy(pmu);
 	vfree(v);
@@ -310,7 +332,7 @@ static int bench_share(u64 events, u64 *vr, u64 *pr)
 	if (IS_ERR(pmu))
 		return PTR_ERR(pmu);
 	cpu = raw_smp_processor_id();
-	ret = bench_sim_users(pmu, cpu, v, ARRAY_SIZE(v), 0);
+	ret = bench_users(pmu, SIM_EVENT, cpu, v, ARRAY_SIZE(v), 0);
 	if (ret)
 		goto out;
 	preempt_disable();
@@ -323,11 +345,187 @@ static int bench_share(u64 events, u64 *vr, u64 *pr)
 	}
 	*vr = worst * 1000;
 	*pr = 0;
-	bench_sim_put(v, ARRAY_SIZE(v));
+	bench_put(v, ARRAY_SIZE(v));
 out:
 	vpmc_sim_destroy(pmu);
 	return ret;
 }
+
+/* === B5, B6 on a real PMU === */
+
+/* Under TCG, overflow interrupts are reliable from 1e6 events up. */
+#define HW_PERIOD_MIN	1000000ULL
+
+/* Iterations of a loop in @ns ns: the work a thread gets done then. */
+static u64 bench_spin(u64 ns)
+{
+	u64 end = ktime_get_ns() + ns, n = 0;
+
+	while (ktime_get_ns() < end)
+		n++;
+	return n;
+}
+
+/*
+ * The time overflow dispatch takes from the thread it interrupts: a loop
+ * spins @ns ns without virtual PMCs (before and after) and with them; the
+ * iterations it lost, in ns, per delivered callback. The period grows
+ * with @n (10 000 events per virtual PMC, at least HW_PERIOD_MIN), so
+ * callbacks come at most 10 per 1e5 events whatever @n.
+ */
+static int bench_ovf_hw(unsigned int n, u64 ns, u64 config, u64 *vr, u64 *pr)
+{
+	u64 period = max_t(u64, HW_PERIOD_MIN, n * 10000ULL);
+	int cpu = raw_smp_processor_id();
+	u64 base, got, calls, lost;
+	struct vpmc **v;
+	int ret;
+
+	v = vcalloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	base = bench_spin(ns);
+	ret = bench_users(NULL, config, cpu, v, n, period);
+	if (ret)
+		goto out;
+	atomic_long_set(&bench_calls, 0);
+	got = bench_spin(ns);
+	calls = atomic_long_read(&bench_calls);
+	bench_put(v, n);
+	base = (base + bench_spin(ns)) / 2;
+	lost = base > got ? div64_u64((base - got) * ns, base) : 0;
+	*vr = calls ? per_op(lost, calls) : 0;
+	*pr = calls * 1000;
+out:
+	vfree(v);
+	return ret;
+}
+
+#ifdef CONFIG_ARM64
+/*
+ * ARMv8's SW_INCR event (raw 0x00) counts writes to PMSWINC_EL0: a
+ * workload whose exact count is known. Every counter of the event counts
+ * each write (bits 0-30: all general counters).
+ */
+#define SWINC_CONFIG	0x00
+#define BLOCK_CONFIG	0x11		/* the blockers count CPU_CYCLES */
+#define SHARE_USERS	8
+#define SHARE_FREE	4		/* the counters left to the users */
+
+/*
+ * @writes increments in bursts of 0 to 2e5 with busy gaps of 0 to 2 ms
+ * between them, from a fixed seed: a rate that changes within perf's
+ * multiplexing intervals, as real workloads' do.
+ */
+static void bench_swinc(u64 writes)
+{
+	u32 seed = 1;
+
+	while (writes) {
+		u64 burst;
+
+		seed = next_pseudo_random32(seed);
+		burst = min_t(u64, writes, seed % 200000);
+		writes -= burst;
+		while (burst--)
+			write_sysreg(GENMASK(30, 0), pmswinc_el0);
+		seed = next_pseudo_random32(seed);
+		udelay(seed % 2000);
+		cond_resched();
+	}
+}
+
+/* |@count - @exact| in ppm of @exact, in thousandths. */
+static u64 bench_ppm(u64 count, u64 exact)
+{
+	u64 err = count > exact ? count - exact : exact - count;
+
+	return div64_u64(err * 1000000000ULL, exact);
+}
+
+/*
+ * Pinned blockers of BLOCK_CONFIG on @cpu until perf has none left, then
+ * SHARE_FREE of them released: the PMU keeps SHARE_FREE free general
+ * counters (and its cycle counter holds a blocker). Return: how many
+ * stay in @blk.
+ */
+static int bench_block(int cpu, struct perf_event **blk, int max)
+{
+	int n = 0, i;
+
+	while (n < max) {
+		blk[n] = bench_perf(BLOCK_CONFIG, cpu, NULL);
+		if (IS_ERR(blk[n]))
+			return PTR_ERR(blk[n]);
+		if (READ_ONCE(blk[n]->state) == PERF_EVENT_STATE_ERROR) {
+			perf_event_release_kernel(blk[n]);
+			break;
+		}
+		n++;
+	}
+	/* The cycle counter's blocker was first; only general ones go. */
+	for (i = 0; i < SHARE_FREE && n > 1; i++)
+		perf_event_release_kernel(blk[--n]);
+	return n;
+}
+
+static int bench_share_hw(u64 writes, u64 *vr, u64 *pr)
+{
+	int cpu = raw_smp_processor_id();
+	struct perf_event *blk[32], *ev[SHARE_USERS];
+	struct vpmc *v[SHARE_USERS];
+	struct vpmc_value val;
+	u64 en, run, count, worst = 0;
+	int nblk, i, ret;
+
+	nblk = bench_block(cpu, blk, ARRAY_SIZE(blk));
+	if (nblk < 0)
+		return nblk;
+	pr_info("hwshare: cpu %d, %d counters held by blockers\n", cpu, nblk);
+	/* vpmc: 8 users, one counter. */
+	ret = bench_users(NULL, SWINC_CONFIG, cpu, v, SHARE_USERS, 0);
+	if (ret)
+		goto out;
+	bench_swinc(writes);
+	for (i = 0; i < SHARE_USERS && !ret; i++) {
+		ret = vpmc_read(v[i], &val);
+		worst = max(worst, bench_ppm(val.count, writes));
+	}
+	bench_put(v, SHARE_USERS);
+	*vr = worst;
+	if (ret)
+		goto out;
+	/* perf: 8 events on 4 counters, multiplexed; their scaled counts. */
+	for (i = 0; i < SHARE_USERS; i++) {
+		ev[i] = bench_perf_flex(SWINC_CONFIG, cpu, NULL, false);
+		if (IS_ERR(ev[i])) {
+			ret = PTR_ERR(ev[i]);
+			while (i--)
+				perf_event_release_kernel(ev[i]);
+			goto out;
+		}
+	}
+	bench_swinc(writes);
+	worst = 0;
+	for (i = 0; i < SHARE_USERS; i++) {
+		count = perf_event_read_value(ev[i], &en, &run);
+		/* Never on a counter: perf has no estimate at all. */
+		count = run ? mul_u64_u64_div_u64(count, en, run) : 0;
+		worst = max(worst, bench_ppm(count, writes));
+		perf_event_release_kernel(ev[i]);
+	}
+	*pr = worst;
+out:
+	while (nblk-- > 0)
+		perf_event_release_kernel(blk[nblk]);
+	return ret;
+}
+#else
+static int bench_share_hw(u64 writes, u64 *vr, u64 *pr)
+{
+	return -EOPNOTSUPP;	/* SW_INCR is ARMv8's */
+}
+#endif
 
 /* === The control file === */
 
@@ -360,6 +558,11 @@ static int bench_run(const char *name, u64 iters, u64 config)
 		ret = bench_ovf(n, iters, &vr, &pr);
 	} else if (!strcmp(name, "share")) {
 		ret = bench_share(iters, &vr, &pr);
+		unit = "ppm";
+	} else if (sscanf(name, "hwovf%u", &n) == 1 && n >= 1 && n <= 100000) {
+		ret = bench_ovf_hw(n, iters, config, &vr, &pr);
+	} else if (!strcmp(name, "hwshare")) {
+		ret = bench_share_hw(iters, &vr, &pr);
 		unit = "ppm";
 	} else {
 		ret = -EINVAL;

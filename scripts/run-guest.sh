@@ -77,8 +77,9 @@ arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57 -append "console=ttyAMA0 $cmdline")
 	;;
 esac
-# The icount plan needs QEMU to count instructions (arm64's PMUv3 then has them).
-[ "$plan" = icount ] && qemu+=(-icount shift=0)
+# The icount plans need QEMU to count instructions (arm64's PMUv3 then has
+# them; its cycles are then instructions too).
+case $plan in icount | bench-icount) qemu+=(-icount shift=0) ;; esac
 qemu+=(-smp 2 -m 2G -no-reboot -display none -monitor none -serial stdio
 	-kernel "$image" -initrd "$stage/initrd.gz")
 

@@ -4,7 +4,8 @@
 # vpmc_bench.ko's debugfs file, user-space ones as programs) and print one
 # "VPMC-BENCH NAME vpmc=X perf=Y unit=U" line per measurement; full runs
 # REPS (default 7) repetitions at full size, smoke one small one.
-# Needs vpmc.ko on the perf backend, vpmc_perfmon.ko and vpmc_bench.ko.
+# Needs vpmc.ko on the perf backend, vpmc_perfmon.ko and vpmc_bench.ko
+# (on arm64 only the first and the last).
 set -e
 ctl=/sys/kernel/debug/vpmc_bench
 clock=0x0100000000000000	# perf's software cpu-clock
@@ -21,6 +22,18 @@ b() {
 }
 
 r=0
+if [ "$(uname -m)" = aarch64 ]; then
+	# The arm64 guest: B5 on the PMU's cycles, B6 on SW_INCR with perf's
+	# multiplexing beside it (vpmc_bench.ko's hwovfN and hwshare).
+	while [ $r -lt "$reps" ]; do
+		for n in 1 10 100 1000 10000; do
+			b hwovf$n $((300000000 / k)) 0x11
+		done
+		b hwshare $((20000000 / k))
+		r=$((r + 1))
+	done
+	exit 0
+fi
 while [ $r -lt "$reps" ]; do
 	b read $((200000 / k)) $clock
 	b local $((2000000 / k)) $clock
