@@ -47,13 +47,13 @@ enum vpmc_user_state {
  * @tlock: a per-thread user: the lock of its thread, which serialises its
  *	attachment (rule 5 in core/arbiter.h); NULL for a system-wide user
  * @state: see enum vpmc_user_state
- * @started: counting was requested (vpmc_core_start())
  * @idx: the counter held, while ACTIVE
- * @node: in the counter's user list (ACTIVE) or the CPU's waiting list
- * @notify: in the list of callbacks an operation owes
+ * @started: counting was requested (vpmc_core_start())
  * @reported: the running state its @preempted callback last reported
  * @dead: a per-thread user being destroyed: never attached again
  * @evref: holds an event_get() on @cpu (system-wide users)
+ * @node: in the counter's user list (ACTIVE) or the CPU's waiting list
+ * @notify: in the list of callbacks an operation owes
  * @period: overflow period, 0 for none
  * @saved: count accumulated while not counting on a counter
  * @base: the counter's 64-bit count when this user last began counting
@@ -84,13 +84,13 @@ struct vpmc_user {
 	raw_spinlock_t *tlock;
 
 	enum vpmc_user_state state;
-	bool started;
 	unsigned int idx;
-	struct list_head node;
-	struct list_head notify;
+	bool started;
 	bool reported;
 	bool dead;
 	bool evref;
+	struct list_head node;
+	struct list_head notify;
 	u64 period;
 	u64 saved;
 	u64 base;

@@ -20,27 +20,29 @@
 #include "priv.h"
 
 static atomic_t vpmc_ids = ATOMIC_INIT(0);
+/* System-wide virtual PMCs (per-thread ones: vpmc_thread_cache). */
+struct kmem_cache *vpmc_cache;
 
 static void vpmc_overflow_cb(struct vpmc_user *user, u64 count)
 {
 	struct vpmc *vpmc = container_of(user, struct vpmc, user);
 
-	vpmc->attr.overflow(vpmc, count, vpmc->attr.priv);
+	vpmc->overflow(vpmc, count, vpmc->priv);
 }
 
 static void vpmc_preempt_cb(struct vpmc_user *user, bool running)
 {
 	struct vpmc *vpmc = container_of(user, struct vpmc, user);
 
-	vpmc->attr.preempt(vpmc, running, vpmc->attr.priv);
+	vpmc->preempt(vpmc, running, vpmc->priv);
 }
 
 static void vpmc_hotplug_cb(struct vpmc_user *user, bool online)
 {
 	struct vpmc *vpmc = container_of(user, struct vpmc, user);
 
-	vpmc->attr.notice(vpmc, online ? VPMC_NOTICE_ONLINE : VPMC_NOTICE_OFFLINE,
-			  vpmc->attr.priv);
+	vpmc->notice(vpmc, online ? VPMC_NOTICE_ONLINE : VPMC_NOTICE_OFFLINE,
+		     vpmc->priv);
 }
 
 #define VPMC_F_ALL		(VPMC_F_EXCLUSIVE | VPMC_F_PINNED | VPMC_F_INHERIT)
@@ -56,12 +58,14 @@ static int vpmc_attr_check(const struct vpmc_attr *attr)
 	return 0;
 }
 
-/* Fill @vpmc->user from @vpmc->attr. */
-void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
-		    unsigned long allowed)
+/* Fill @vpmc (zeroed) from @attr, which vpmc_prepare() checked. */
+void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
+	       const struct vpmc_attr *attr, unsigned long allowed)
 {
-	const struct vpmc_attr *attr = &vpmc->attr;
-
+	vpmc->overflow = attr->overflow;
+	vpmc->preempt = attr->preempt;
+	vpmc->notice = attr->notice;
+	vpmc->priv = attr->priv;
 	vpmc->user.pmu = pmu;
 	vpmc->user.id = atomic_inc_return(&vpmc_ids);
 	vpmc->user.config = attr->config;
@@ -72,36 +76,24 @@ void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 	vpmc->user.overflow = attr->overflow ? vpmc_overflow_cb : NULL;
 	vpmc->user.preempted = attr->preempt ? vpmc_preempt_cb : NULL;
 	vpmc->user.hotplug = attr->notice ? vpmc_hotplug_cb : NULL;
-	INIT_LIST_HEAD(&vpmc->tnode);
-	INIT_LIST_HEAD(&vpmc->children);
-	INIT_LIST_HEAD(&vpmc->cnode);
 }
 
 /*
- * Check @attr (VPMC_F_INHERIT only if @thread) and the event, and allocate
- * a virtual PMC of @pmu for it; its user is filled but not attached.
+ * Check @attr (VPMC_F_INHERIT only if @thread) and its event on @pmu; set
+ * @allowed to the counters that may count it.
  */
-struct vpmc *vpmc_alloc(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
-			bool thread)
+int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+		 bool thread, unsigned long *allowed)
 {
-	unsigned long allowed = 0;
-	struct vpmc *vpmc;
 	int ret;
 
 	ret = vpmc_attr_check(attr);
 	if (ret)
-		return ERR_PTR(ret);
+		return ret;
 	if (!thread && attr->flags & VPMC_F_INHERIT)
-		return ERR_PTR(-EINVAL);
-	ret = vpmc_pmu_event_counters(pmu, attr->config, &allowed);
-	if (ret)
-		return ERR_PTR(ret);
-	vpmc = kzalloc(sizeof(*vpmc), GFP_KERNEL);
-	if (!vpmc)
-		return ERR_PTR(-ENOMEM);
-	vpmc->attr = *attr;
-	vpmc_init_user(vpmc, pmu, allowed);
-	return vpmc;
+		return -EINVAL;
+	*allowed = 0;
+	return vpmc_pmu_event_counters(pmu, attr->config, allowed);
 }
 
 /**
@@ -116,20 +108,25 @@ struct vpmc *vpmc_alloc(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 			    int cpu)
 {
+	unsigned long allowed;
 	struct vpmc *vpmc;
 	int ret;
 
 	might_sleep();
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return ERR_PTR(-EINVAL);
-	vpmc = vpmc_alloc(pmu, attr, false);
-	if (IS_ERR(vpmc))
-		return vpmc;
+	ret = vpmc_prepare(pmu, attr, false, &allowed);
+	if (ret)
+		return ERR_PTR(ret);
+	vpmc = kmem_cache_zalloc(vpmc_cache, GFP_KERNEL);
+	if (!vpmc)
+		return ERR_PTR(-ENOMEM);
+	vpmc_fill(vpmc, pmu, attr, allowed);
 	vpmc->user.cpu = cpu;
 
 	ret = vpmc_core_attach(&vpmc->user);
 	if (ret) {
-		kfree(vpmc);
+		kmem_cache_free(vpmc_cache, vpmc);
 		return ERR_PTR(ret);
 	}
 	__module_get(THIS_MODULE);
@@ -189,7 +186,7 @@ void vpmc_destroy(struct vpmc *vpmc)
 		return;
 	}
 	vpmc_core_detach(&vpmc->user);
-	kfree(vpmc);
+	kmem_cache_free(vpmc_cache, vpmc);
 	module_put(THIS_MODULE);
 }
 EXPORT_SYMBOL_GPL(vpmc_destroy);
@@ -302,7 +299,7 @@ EXPORT_SYMBOL_GPL(vpmc_write);
  */
 int vpmc_set_period(struct vpmc *vpmc, u64 period)
 {
-	if (!vpmc->attr.overflow || period > VPMC_MAX_PERIOD)
+	if (!vpmc->overflow || period > VPMC_MAX_PERIOD)
 		return -EINVAL;
 	return vpmc_core_set_period(&vpmc->user, period);
 }

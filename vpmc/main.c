@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "arch/backends.h"
@@ -61,9 +62,12 @@ static int __init vpmc_init(void)
 	unsigned int i;
 	int ret;
 
+	vpmc_cache = KMEM_CACHE(vpmc, 0);
+	if (!vpmc_cache)
+		return -ENOMEM;
 	ret = vpmc_hotplug_init();
 	if (ret)
-		return ret;
+		goto err_cache;
 	ret = vpmc_thread_init();
 	if (ret)
 		goto err_hotplug;
@@ -100,6 +104,8 @@ err_thread:
 	vpmc_thread_exit();
 err_hotplug:
 	vpmc_hotplug_exit();
+err_cache:
+	kmem_cache_destroy(vpmc_cache);
 	return ret;
 }
 
@@ -112,6 +118,7 @@ static void __exit vpmc_exit(void)
 	vpmc_default_pmu = NULL;
 	vpmc_thread_exit();
 	vpmc_hotplug_exit();
+	kmem_cache_destroy(vpmc_cache);
 }
 
 module_init(vpmc_init);

@@ -3,8 +3,6 @@
 #ifndef _VPMC_PRIV_H
 #define _VPMC_PRIV_H
 
-#include <linux/workqueue.h>
-
 #include <vpmc/vpmc.h>
 
 #include "core/internal.h"
@@ -15,44 +13,34 @@ struct vpmc_task;
 
 /**
  * struct vpmc - a virtual PMC, system-wide or per-thread
- * @user: its claim on a counter, managed by core/
- * @attr: what the consumer asked for
- * @vt: per-thread: its thread's state (vpmc/thread.c); NULL system-wide
- * @tnode: in @vt's list, guarded by @vt's lock
- * @root: an inherited one: the virtual PMC it folds into; NULL when none
- *	(guarded by vpmc_inherit_lock)
- * @children: a root: its live inherited virtual PMCs (vpmc_inherit_lock)
- * @cnode: in its root's @children
- * @folded: a root: counts and times of its exited inherited ones
- *	(vpmc_inherit_lock)
- * @dying: a root being destroyed: inherits no more (vpmc_inherit_lock)
- * @exit_notice: its exit notice is owed (set by the exit hook)
- * @inherited: made by the fork hook (constant)
- * @work: a root: tells its owner its thread exited; an inherited one:
- *	frees it after its thread exited
- * @rcu: per-thread ones are freed after a grace period: the scheduler
- *	hooks find them under RCU
+ * @user: its claim on a counter, managed by core/ (which keeps the
+ *	consumer's event, priority, flags and period there)
+ * @overflow: the consumer's overflow callback, or NULL
+ * @preempt: its preemption callback, or NULL
+ * @notice: its notice callback, or NULL
+ * @priv: passed to the three
+ * @vt: per-thread: its thread's state, and the object is the @vpmc of a
+ *	struct vpmc_thread (vpmc/thread.c); NULL system-wide
+ *
+ * It is all a system-wide virtual PMC has: objects come from a cache of
+ * their own (vpmc_cache), so memory per virtual PMC is this size.
  */
 struct vpmc {
 	struct vpmc_user user;
-	struct vpmc_attr attr;
+	vpmc_overflow_fn overflow;
+	vpmc_preempt_fn preempt;
+	vpmc_notice_fn notice;
+	void *priv;
 	struct vpmc_task *vt;
-	struct list_head tnode;
-	struct vpmc *root;
-	struct list_head children;
-	struct list_head cnode;
-	struct vpmc_value folded;
-	bool dying;
-	bool exit_notice;
-	bool inherited;
-	struct work_struct work;
-	struct rcu_head rcu;
 };
 
-struct vpmc *vpmc_alloc(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
-			bool thread);
-void vpmc_init_user(struct vpmc *vpmc, struct vpmc_pmu *pmu,
-		    unsigned long allowed);
+extern struct kmem_cache *vpmc_cache;
+
+int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
+		 bool thread, unsigned long *allowed);
+void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
+	       const struct vpmc_attr *attr, unsigned long allowed);
+
 int vpmc_thread_init(void);
 void vpmc_thread_exit(void);
 void vpmc_thread_destroy(struct vpmc *vpmc);

@@ -61,7 +61,7 @@
  * @node: in vpmc_tasks, keyed by @task (RCU readers, vpmc_tasks_lock)
  * @task: the thread; a reference is held
  * @lock: guards @vpmcs, @exited and its virtual PMCs' attachment (rule 5)
- * @vpmcs: its virtual PMCs (vpmc.tnode)
+ * @vpmcs: its virtual PMCs (vpmc_thread.tnode)
  * @exited: the thread has exited: nothing is switched in any more
  * @rcu: freed after a grace period
  */
@@ -69,16 +69,65 @@ struct vpmc_task {
 	struct hlist_node node;
 	struct task_struct *task;
 	raw_spinlock_t lock;
-	struct list_head vpmcs;
 	bool exited;
+	struct list_head vpmcs;
 	struct rcu_head rcu;
 };
+
+/**
+ * struct vpmc_thread - a per-thread virtual PMC
+ * @vpmc: what every virtual PMC has; @vpmc.vt is set
+ * @tnode: in its thread's vpmc_task.vpmcs, guarded by that one's lock
+ * @root: an inherited one: the virtual PMC it folds into; NULL when none
+ *	(guarded by vpmc_inherit_lock)
+ * @children: a root: its live inherited virtual PMCs (vpmc_inherit_lock)
+ * @cnode: in its root's @children
+ * @folded: a root: counts and times of its exited inherited ones
+ *	(vpmc_inherit_lock)
+ * @dying: a root being destroyed: inherits no more (vpmc_inherit_lock)
+ * @exit_notice: its exit notice is owed (set by the exit hook)
+ * @inherited: made by the fork hook (constant)
+ * @work: a root: tells its owner its thread exited; an inherited one:
+ *	frees it after its thread exited
+ * @rcu: freed after a grace period, as the scheduler hooks find it under
+ *	RCU. It shares memory with @work: call_rcu() comes only when no work
+ *	can be queued or pending any more - a root's after its exit hook is
+ *	past (vpmc_thread_destroy() waits for it) and cancel_work_sync(), an
+ *	inherited one's from its own work or, never queued, from its root's
+ *	destruction (one owner, decided under vpmc_inherit_lock).
+ *
+ * Objects come from vpmc_thread_cache, their thread's state from
+ * vpmc_task_cache: together the memory of a thread's first virtual PMC.
+ */
+struct vpmc_thread {
+	struct vpmc vpmc;
+	struct list_head tnode;
+	struct vpmc_thread *root;
+	struct list_head children;
+	struct list_head cnode;
+	struct vpmc_value folded;
+	bool dying;
+	bool exit_notice;
+	bool inherited;
+	union {
+		struct work_struct work;
+		struct rcu_head rcu;
+	};
+};
+
+static struct kmem_cache *vpmc_thread_cache;
+static struct kmem_cache *vpmc_task_cache;
+
+static struct vpmc_thread *to_thread(struct vpmc *vpmc)
+{
+	return container_of(vpmc, struct vpmc_thread, vpmc);
+}
 
 #define VPMC_TASK_BITS	8
 static DEFINE_HASHTABLE(vpmc_tasks, VPMC_TASK_BITS);
 /* Guards changes to vpmc_tasks; innermost, interrupts disabled. */
 static DEFINE_RAW_SPINLOCK(vpmc_tasks_lock);
-/* Guards vpmc.root, .children, .folded, .dying; innermost. */
+/* Guards vpmc_thread.root, .children, .folded, .dying; innermost. */
 static DEFINE_RAW_SPINLOCK(vpmc_inherit_lock);
 /* Serialises creation and destruction with the hooks' (un)registration. */
 static DEFINE_MUTEX(vpmc_thread_mutex);
@@ -100,18 +149,24 @@ static struct vpmc_task *vt_find(struct task_struct *task)
 	return NULL;
 }
 
+/* A state vt_attach() hashed but could not use: no task reference. */
+static void vt_free_new_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(vpmc_task_cache, container_of(rcu, struct vpmc_task, rcu));
+}
+
 /*
- * Add @vpmc to @task's state, made if need be. Refused with -ESRCH for a
+ * Add @t to @task's state, made if need be. Refused with -ESRCH for a
  * thread that began exiting: past its exit hook it would never count, and
  * before it the hook finds the state, which is hashed by then.
  */
-static int vt_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp)
+static int vt_attach(struct task_struct *task, struct vpmc_thread *t, gfp_t gfp)
 {
 	struct vpmc_task *vt, *new;
 	unsigned long flags;
 	int ret = 0;
 
-	new = kzalloc(sizeof(*new), gfp);
+	new = kmem_cache_zalloc(vpmc_task_cache, gfp);
 	if (!new)
 		return -ENOMEM;
 	raw_spin_lock_init(&new->lock);
@@ -131,9 +186,9 @@ static int vt_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp)
 	if (vt->exited || (task->flags & PF_EXITING)) {
 		ret = -ESRCH;
 	} else {
-		vpmc->vt = vt;
-		vpmc->user.tlock = &vt->lock;
-		list_add_tail_rcu(&vpmc->tnode, &vt->vpmcs);
+		t->vpmc.vt = vt;
+		t->vpmc.user.tlock = &vt->lock;
+		list_add_tail_rcu(&t->tnode, &vt->vpmcs);
 	}
 	raw_spin_unlock(&vt->lock);
 	if (vt == new) {
@@ -144,9 +199,9 @@ static int vt_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp)
 	}
 	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
 	if (vt != new)
-		kfree(new);
+		kmem_cache_free(vpmc_task_cache, new);
 	else if (ret)
-		kfree_rcu(new, rcu);
+		call_rcu(&new->rcu, vt_free_new_rcu);
 	return ret;
 }
 
@@ -155,7 +210,7 @@ static void vt_free_rcu(struct rcu_head *rcu)
 	struct vpmc_task *vt = container_of(rcu, struct vpmc_task, rcu);
 
 	put_task_struct(vt->task);
-	kfree(vt);
+	kmem_cache_free(vpmc_task_cache, vt);
 }
 
 /* Drop @vt if no virtual PMC is left on it. */
@@ -179,22 +234,22 @@ static void vt_put(struct vpmc_task *vt)
 
 static void vt_switch_out(struct vpmc_task *vt)
 {
-	struct vpmc *vpmc;
+	struct vpmc_thread *t;
 
 	raw_spin_lock(&vt->lock);
-	list_for_each_entry(vpmc, &vt->vpmcs, tnode)
-		vpmc_core_switch_out(&vpmc->user);
+	list_for_each_entry(t, &vt->vpmcs, tnode)
+		vpmc_core_switch_out(&t->vpmc.user);
 	raw_spin_unlock(&vt->lock);
 }
 
 static void vt_switch_in(struct vpmc_task *vt)
 {
-	struct vpmc *vpmc;
+	struct vpmc_thread *t;
 
 	raw_spin_lock(&vt->lock);
 	if (!vt->exited)
-		list_for_each_entry(vpmc, &vt->vpmcs, tnode)
-			vpmc_core_switch_in(&vpmc->user);
+		list_for_each_entry(t, &vt->vpmcs, tnode)
+			vpmc_core_switch_in(&t->vpmc.user);
 	raw_spin_unlock(&vt->lock);
 }
 
@@ -213,19 +268,19 @@ static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev
 }
 
 /* Fold an exited inherited virtual PMC into its root, then free it. */
-static void vpmc_child_exit(struct vpmc *child)
+static void vpmc_child_exit(struct vpmc_thread *child)
 {
+	struct vpmc_thread *root;
 	struct vpmc_value *f;
-	struct vpmc *root;
 	bool mine = false;
 
 	raw_spin_lock(&vpmc_inherit_lock);
 	root = child->root;
 	if (root) {
 		f = &root->folded;
-		f->count += child->user.saved + child->folded.count;
-		f->time_enabled += child->user.time_enabled;
-		f->time_running += child->user.time_running;
+		f->count += child->vpmc.user.saved + child->folded.count;
+		f->time_enabled += child->vpmc.user.time_enabled;
+		f->time_running += child->vpmc.user.time_running;
 		list_del_init(&child->cnode);
 		child->root = NULL;
 		mine = true;
@@ -239,8 +294,8 @@ static void vpmc_child_exit(struct vpmc *child)
 /* In the exiting thread, preemption disabled. */
 static void vpmc_sched_exit(void *data, struct task_struct *task)
 {
+	struct vpmc_thread *t;
 	struct vpmc_task *vt;
-	struct vpmc *vpmc;
 	unsigned long flags;
 
 	vt = vt_find(task);
@@ -248,10 +303,10 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 		return;
 	raw_spin_lock_irqsave(&vt->lock, flags);
 	vt->exited = true;
-	list_for_each_entry(vpmc, &vt->vpmcs, tnode) {
-		vpmc_core_switch_out(&vpmc->user);
-		vpmc->exit_notice = !vpmc->user.dead && !vpmc->inherited &&
-				    vpmc->attr.notice;
+	list_for_each_entry(t, &vt->vpmcs, tnode) {
+		vpmc_core_switch_out(&t->vpmc.user);
+		t->exit_notice = !t->vpmc.user.dead && !t->inherited &&
+				 t->vpmc.notice;
 	}
 	raw_spin_unlock_irqrestore(&vt->lock, flags);
 	/*
@@ -260,71 +315,88 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 	 * meanwhile is not freed, and its destroyer waits for this hook
 	 * before cancelling the work (vpmc_thread_destroy()).
 	 */
-	list_for_each_entry_rcu(vpmc, &vt->vpmcs, tnode) {
-		if (vpmc->exit_notice)
-			queue_work(vpmc_wq, &vpmc->work);
-		if (READ_ONCE(vpmc->root))
-			vpmc_child_exit(vpmc);
+	list_for_each_entry_rcu(t, &vt->vpmcs, tnode) {
+		if (t->exit_notice)
+			queue_work(vpmc_wq, &t->work);
+		if (READ_ONCE(t->root))
+			vpmc_child_exit(t);
 	}
 }
 
 static void vpmc_exit_work(struct work_struct *work)
 {
-	struct vpmc *vpmc = container_of(work, struct vpmc, work);
+	struct vpmc_thread *t = container_of(work, struct vpmc_thread, work);
 
-	vpmc->attr.notice(vpmc, VPMC_NOTICE_EXIT, vpmc->attr.priv);
+	t->vpmc.notice(&t->vpmc, VPMC_NOTICE_EXIT, t->vpmc.priv);
 }
 
 static void vpmc_free_rcu(struct rcu_head *rcu)
 {
-	kfree(container_of(rcu, struct vpmc, rcu));
+	kmem_cache_free(vpmc_thread_cache,
+			container_of(rcu, struct vpmc_thread, rcu));
 }
 
-/* Take @vpmc off its thread for good and free it. */
-static void vpmc_thread_release(struct vpmc *vpmc)
+/* Take @t off its thread for good and free it (@t->work is done). */
+static void vpmc_thread_release(struct vpmc_thread *t)
 {
-	struct vpmc_task *vt = vpmc->vt;
+	struct vpmc_task *vt = t->vpmc.vt;
 	unsigned long flags;
 
-	if (!vpmc->user.dead)
-		vpmc_core_thread_detach(&vpmc->user);
+	if (!t->vpmc.user.dead)
+		vpmc_core_thread_detach(&t->vpmc.user);
 	raw_spin_lock_irqsave(&vt->lock, flags);
-	list_del_rcu(&vpmc->tnode);
+	list_del_rcu(&t->tnode);
 	raw_spin_unlock_irqrestore(&vt->lock, flags);
 	vt_put(vt);
-	call_rcu(&vpmc->rcu, vpmc_free_rcu);
+	call_rcu(&t->rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
 }
 
 /* An exited inherited virtual PMC, already folded. */
 static void vpmc_child_work(struct work_struct *work)
 {
-	vpmc_thread_release(container_of(work, struct vpmc, work));
+	vpmc_thread_release(container_of(work, struct vpmc_thread, work));
+}
+
+static struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
+{
+	struct vpmc_thread *t = kmem_cache_zalloc(vpmc_thread_cache, gfp);
+
+	if (t) {
+		INIT_LIST_HEAD(&t->tnode);
+		INIT_LIST_HEAD(&t->children);
+		INIT_LIST_HEAD(&t->cnode);
+	}
+	return t;
 }
 
 /*
  * Make the virtual PMC @child for @task, inheriting @parent's attributes
  * and root; not attached until @task first runs.
  */
-static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
+static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
 {
-	struct vpmc *child, *root;
+	const struct vpmc_user *pu = &parent->vpmc.user;
+	struct vpmc_attr attr = {
+		.config = pu->config, .priority = pu->prio, .flags = pu->flags,
+		.overflow = parent->vpmc.overflow,
+		.preempt = parent->vpmc.preempt, .priv = parent->vpmc.priv,
+	};
+	struct vpmc_thread *child, *root;
 	unsigned long flags;
 	bool ok;
 
-	child = kzalloc(sizeof(*child), GFP_ATOMIC);
+	child = vpmc_thread_alloc(GFP_ATOMIC);
 	if (!child)
 		goto fail;
-	child->attr = parent->attr;
-	child->attr.notice = NULL;
-	vpmc_init_user(child, parent->user.pmu, parent->user.allowed);
-	child->user.cpu = task_cpu(task);
+	vpmc_fill(&child->vpmc, pu->pmu, &attr, pu->allowed);
+	child->vpmc.user.cpu = task_cpu(task);
 	INIT_WORK(&child->work, vpmc_child_work);
 	child->inherited = true;
 	/* The root holds the event on every CPU for as long as it lives. */
-	vpmc_core_thread_init(&child->user, false);
+	vpmc_core_thread_init(&child->vpmc.user, false);
 	/* Counting if the parent was: @task has not run yet. */
-	child->user.started = READ_ONCE(parent->user.started);
+	child->vpmc.user.started = READ_ONCE(pu->started);
 	/* An inherited parent whose root is being destroyed has none. */
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	root = parent->inherited ? parent->root : parent;
@@ -340,8 +412,8 @@ static void vpmc_inherit(struct vpmc *parent, struct task_struct *task)
 		list_del_init(&child->cnode);
 		child->root = NULL;
 		raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
-		vpmc_core_thread_forget(&child->user);
-		kfree(child);
+		vpmc_core_thread_forget(&child->vpmc.user);
+		kmem_cache_free(vpmc_thread_cache, child);
 		if (ok)
 			goto fail;
 		return;
@@ -367,7 +439,7 @@ fail:
 void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 {
 	struct vpmc_task *vt;
-	struct vpmc *vpmc;
+	struct vpmc_thread *t;
 
 	/*
 	 * RCU keeps the parent's virtual PMCs in memory without its lock,
@@ -377,10 +449,10 @@ void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 	rcu_read_lock();
 	vt = vt_find(parent);
 	if (vt)
-		list_for_each_entry_rcu(vpmc, &vt->vpmcs, tnode)
-			if (vpmc->attr.flags & VPMC_F_INHERIT &&
-			    !READ_ONCE(vpmc->user.dead))
-				vpmc_inherit(vpmc, child);
+		list_for_each_entry_rcu(t, &vt->vpmcs, tnode)
+			if (t->vpmc.user.flags & VPMC_F_INHERIT &&
+			    !READ_ONCE(t->vpmc.user.dead))
+				vpmc_inherit(t, child);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_thread_fork, VPMC_INTERNAL);
@@ -585,6 +657,8 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 				 struct task_struct *task,
 				 const struct cred *cred)
 {
+	unsigned long allowed;
+	struct vpmc_thread *t;
 	struct vpmc *vpmc;
 	int ret;
 
@@ -596,11 +670,16 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 		if (ret)
 			return ERR_PTR(ret);
 	}
-	vpmc = vpmc_alloc(pmu, attr, true);
-	if (IS_ERR(vpmc))
-		return vpmc;
+	ret = vpmc_prepare(pmu, attr, true, &allowed);
+	if (ret)
+		return ERR_PTR(ret);
+	t = vpmc_thread_alloc(GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	vpmc = &t->vpmc;
+	vpmc_fill(vpmc, pmu, attr, allowed);
 	vpmc->user.cpu = task_cpu(task);
-	INIT_WORK(&vpmc->work, vpmc_exit_work);
+	INIT_WORK(&t->work, vpmc_exit_work);
 
 	mutex_lock(&vpmc_thread_mutex);
 	if (!vpmc_hooked) {
@@ -612,7 +691,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	ret = vpmc_core_thread_init(&vpmc->user, true);
 	if (ret)
 		goto err_root;
-	ret = vt_attach(task, vpmc, GFP_KERNEL);
+	ret = vt_attach(task, t, GFP_KERNEL);
 	if (ret)
 		goto err_user;
 	mutex_unlock(&vpmc_thread_mutex);
@@ -626,7 +705,7 @@ err_root:
 	vpmc_root_put();
 err_unlock:
 	mutex_unlock(&vpmc_thread_mutex);
-	kfree(vpmc);
+	kmem_cache_free(vpmc_thread_cache, t);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_create_task_on, VPMC_INTERNAL);
@@ -663,15 +742,15 @@ EXPORT_SYMBOL_GPL(vpmc_create_task);
 /* vpmc_destroy() of a per-thread virtual PMC: process context. */
 void vpmc_thread_destroy(struct vpmc *vpmc)
 {
-	bool inherit = vpmc->attr.flags & VPMC_F_INHERIT;
-	struct vpmc *child, *tmp;
+	bool inherit = vpmc->user.flags & VPMC_F_INHERIT;
+	struct vpmc_thread *t = to_thread(vpmc), *child, *tmp;
 	bool exited;
 	unsigned long flags;
 	LIST_HEAD(children);
 
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
-	vpmc->dying = true;
-	list_splice_init(&vpmc->children, &children);
+	t->dying = true;
+	list_splice_init(&t->children, &children);
 	list_for_each_entry(child, &children, cnode)
 		child->root = NULL;
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
@@ -689,10 +768,10 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 	 */
 	if (exited)
 		synchronize_rcu();
-	cancel_work_sync(&vpmc->work);
+	cancel_work_sync(&t->work);
 
 	mutex_lock(&vpmc_thread_mutex);
-	vpmc_thread_release(vpmc);
+	vpmc_thread_release(t);
 	vpmc_root_put();
 	mutex_unlock(&vpmc_thread_mutex);
 	/* Exited inherited ones may still be queued for release. */
@@ -703,6 +782,7 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 /* vpmc_read() of a per-thread virtual PMC. */
 int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
 {
+	struct vpmc_value *f = &to_thread(vpmc)->folded;
 	unsigned long flags;
 	int ret;
 
@@ -710,9 +790,9 @@ int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
 	if (ret && ret != -EBUSY)
 		return ret;
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
-	value->count += vpmc->folded.count;
-	value->time_enabled += vpmc->folded.time_enabled;
-	value->time_running += vpmc->folded.time_running;
+	value->count += f->count;
+	value->time_enabled += f->time_enabled;
+	value->time_running += f->time_running;
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
 	return ret;
 }
@@ -740,9 +820,16 @@ int vpmc_thread_init(void)
 			return -ENOENT;
 		}
 	}
+	vpmc_thread_cache = KMEM_CACHE(vpmc_thread, 0);
+	vpmc_task_cache = KMEM_CACHE(vpmc_task, 0);
 	vpmc_wq = alloc_workqueue("vpmc", 0, 0);
-	if (!vpmc_wq)
+	if (!vpmc_thread_cache || !vpmc_task_cache || !vpmc_wq) {
+		if (vpmc_wq)
+			destroy_workqueue(vpmc_wq);
+		kmem_cache_destroy(vpmc_task_cache);
+		kmem_cache_destroy(vpmc_thread_cache);
 		return -ENOMEM;
+	}
 	vpmc_resolve_ptrace();
 	return 0;
 }
@@ -761,9 +848,14 @@ void vpmc_thread_exit(void)
 	destroy_workqueue(vpmc_wq);
 	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
 	rcu_barrier();
+	kmem_cache_destroy(vpmc_task_cache);
+	kmem_cache_destroy(vpmc_thread_cache);
 }
 
-/* Bytes of a per-thread virtual PMC's thread state (vpmc_footprint()). */
+/*
+ * Bytes of a per-thread virtual PMC's thread state (vpmc_footprint(),
+ * whose ksize() of the virtual PMC is its whole struct vpmc_thread).
+ */
 size_t vpmc_thread_footprint(struct vpmc *vpmc)
 {
 	return vpmc->vt ? ksize(vpmc->vt) : 0;
