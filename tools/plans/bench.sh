@@ -10,10 +10,15 @@ step load-perfmon modload "$M/vpmc_perfmon.ko"
 step load-bench modload "$M/vpmc_bench.ko"
 step bench bench-run full
 # Where the time goes where vpmc is slower than perf: kernel profiles
-# (perf's cpu-clock sampling, call graphs) of vpmc's side of B4 and B3.
+# (perf's cpu-clock sampling, by module and function) of vpmc's side of
+# B4 and B3, perf's side of B4, and B1 and B7 (both sides in one run: the
+# module column tells them apart). B2 runs with interrupts off, where
+# cpu-clock cannot sample.
 step profile-pipe-vpmc bench-profile bench_pipe 20000 vpmc
 step profile-pipe-perf bench-profile bench_pipe 20000 perf
 step profile-read4-vpmc bench-profile bench_read4 100000 vpmc
+step profile-read bench-profile sh -c 'echo read 400000 0x0100000000000000 >/sys/kernel/debug/vpmc_bench'
+step profile-alloc bench-profile sh -c 'echo alloc 4000 0x0100000000000000 >/sys/kernel/debug/vpmc_bench'
 step unload-bench modload -r vpmc_bench
 step unload-perfmon modload -r vpmc_perfmon
 step unload-vpmc modload -r vpmc
