@@ -47,7 +47,7 @@ help:
 	@echo '  make check            set up, build for all four kernels, lint, run every test'
 	@echo '                        in QEMU guests; last line "N passed, N failed"'
 	@echo '  make run [ARCH=arm64] set up and show the demo in a stock-kernel guest'
-	@echo '  make bench            vpmc against perf events in a guest: table, CSV, PNG'
+	@echo '  make bench            vpmc against perf events in x86_64 and arm64 guests: table, CSV, PNG'
 	@echo '  make clean            remove build products'
 	@echo
 	@echo '  KDIR=<dir>            kernel build tree to build the modules against'
