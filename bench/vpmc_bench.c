@@ -455,8 +455,13 @@ static int bench_block(int cpu, struct perf_event **blk, int max)
 
 	while (n < max) {
 		blk[n] = bench_perf(BLOCK_CONFIG, cpu, NULL);
-		if (IS_ERR(blk[n]))
-			return PTR_ERR(blk[n]);
+		if (IS_ERR(blk[n])) {
+			int ret = PTR_ERR(blk[n]);
+
+			while (n--)
+				perf_event_release_kernel(blk[n]);
+			return ret;
+		}
 		if (READ_ONCE(blk[n]->state) == PERF_EVENT_STATE_ERROR) {
 			perf_event_release_kernel(blk[n]);
 			break;
