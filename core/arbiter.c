@@ -20,7 +20,10 @@
  * Overflow thresholds are kept like timers: each started user with a period
  * has its next threshold, in its counter's 64-bit count, in the counter's
  * timerqueue. The counter is programmed to interrupt at the earliest one,
- * or at half its range when there is none, so no wrap is ever missed.
+ * or at half its range when there is none, so no wrap is ever missed. A
+ * 64-bit counter cannot wrap in practice: one with no threshold is left as
+ * it is (ctr_program()), which spares a context switch reprogramming
+ * counters nobody asked an overflow of.
  *
  * Locking: the rules are written once, above struct vpmc_cpu in
  * core/arbiter.h; vc_lock() and the seqcount assert them.
@@ -114,15 +117,24 @@ static void ctr_update(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int i
 	c->prev = raw;
 }
 
-/* Make counter @idx interrupt at its earliest threshold (or half range). */
-static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
+/*
+ * Make counter @idx interrupt at its earliest threshold (or half range).
+ * A 64-bit counter with no threshold and none programmed since it was
+ * enabled is left alone: its half range is centuries away. A backend may
+ * then still interrupt early for a period set before it was disabled;
+ * @force (after an interrupt) reprograms it anyway, so that happens once.
+ */
+static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
+			bool force)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
 	struct timerqueue_node *next;
 	u64 dist = c->mask >> 1;
 
-	ctr_update(pmu, vc, idx);
 	next = timerqueue_getnext(&c->tq);
+	if (!next && !c->armed && !force && c->mask == U64_MAX)
+		return;
+	ctr_update(pmu, vc, idx);
 	if (next) {
 		s64 left = next->expires - (s64)c->count;
 
@@ -133,17 +145,21 @@ static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int 
 	}
 	pmu->ops->set_period(pmu->priv, vc->cpu, idx, dist);
 	c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
+	c->armed = next;
 }
 
-static void ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
+/* Put @user on counter @idx; false if that enabled it (it is up to date). */
+static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 		    struct vpmc_user *user)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
+	bool counting = c->nr_users;
 
-	if (!c->nr_users) {
+	if (!counting) {
 		c->config = user->config;
 		c->exclusive = user->flags & VPMC_F_EXCLUSIVE;
 		c->count = 0;
+		c->armed = false;
 		pmu->ops->enable(pmu->priv, vc->cpu, idx, c->config);
 		c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
 	}
@@ -151,6 +167,7 @@ static void ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 	list_add_tail(&user->node, &c->users);
 	user->state = VPMC_USER_ACTIVE;
 	user->idx = idx;
+	return counting;
 }
 
 static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user *user)
@@ -358,11 +375,11 @@ static void user_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 		       struct vpmc_user *user, unsigned int idx)
 {
 	user_times(user);
-	ctr_get(pmu, vc, idx, user);
-	ctr_update(pmu, vc, idx);
+	if (ctr_get(pmu, vc, idx, user))
+		ctr_update(pmu, vc, idx);
 	if (user->started)
 		user_thaw(vc, user);
-	ctr_program(pmu, vc, idx);
+	ctr_program(pmu, vc, idx, false);
 }
 
 /* Give waiting users counters, highest priority first, until none fits. */
@@ -424,9 +441,12 @@ static void __attach(void *info)
 	call->ret = 0;
 }
 
-/* Take an attached user off its arbiter, keeping its count; lock held. */
-static void user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-			struct vpmc_user *user, struct list_head *notify)
+/*
+ * Take an attached user off its arbiter, keeping its count; lock held. The
+ * waiting users are not placed yet: rebalance() is owed.
+ */
+static void user_take_off(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			  struct vpmc_user *user)
 {
 	unsigned int idx = user->idx;
 
@@ -437,13 +457,20 @@ static void user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 			user_freeze(vc, user);
 		ctr_put(pmu, vc, user);
 		if (vc->ctr[idx].nr_users)
-			ctr_program(pmu, vc, idx);
+			ctr_program(pmu, vc, idx, false);
 	} else {
 		list_del_init(&user->node);
 		user->state = VPMC_USER_DETACHED;
 	}
 	list_del_init(&user->notify);
 	vc->nr_users--;
+}
+
+/* user_take_off(), then the waiting users get what it freed. */
+static void user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			struct vpmc_user *user, struct list_head *notify)
+{
+	user_take_off(pmu, vc, user);
 	rebalance(pmu, vc, notify);
 }
 
@@ -500,7 +527,7 @@ static void op_start(struct vpmc_cpu *vc, struct vpmc_call *call)
 		if (user->state == VPMC_USER_ACTIVE) {
 			ctr_update(user->pmu, vc, user->idx);
 			user_thaw(vc, user);
-			ctr_program(user->pmu, vc, user->idx);
+			ctr_program(user->pmu, vc, user->idx, false);
 		}
 	}
 }
@@ -518,7 +545,7 @@ static void op_stop(struct vpmc_cpu *vc, struct vpmc_call *call)
 	if (user_counting(user)) {
 		ctr_update(user->pmu, vc, user->idx);
 		user_freeze(vc, user);
-		ctr_program(user->pmu, vc, user->idx);
+		ctr_program(user->pmu, vc, user->idx, false);
 	}
 	user->started = false;
 }
@@ -571,7 +598,7 @@ static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
 	user->next = user->saved + period;
 	if (counting) {
 		user_thaw(vc, user);
-		ctr_program(user->pmu, vc, user->idx);
+		ctr_program(user->pmu, vc, user->idx, false);
 	}
 }
 
@@ -782,6 +809,67 @@ int vpmc_core_stop(struct vpmc_user *user)
 	return user_call(user, __stop, &call);
 }
 
+/*
+ * op_read() of a user of this CPU without the lock and with interrupts on:
+ * it writes nothing, and reads again if the arbiter changed meanwhile.
+ * Every writer of this CPU's arbiter runs here with interrupts disabled, so
+ * outside NMI the sequence is never odd at the start; if it is, the caller
+ * takes the locked way. A per-thread user qualifies only when @mine (the
+ * caller is its thread, so it runs here and cannot leave) and while it is
+ * attached: then only this CPU changes it, and taking it off needs this
+ * arbiter's lock, so the sequence tells. False if this is not the place.
+ */
+static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
+		      bool mine, int *ret)
+{
+	struct vpmc_pmu *pmu = user->pmu;
+	int cpu = READ_ONCE(user->cpu);
+	struct vpmc_cpu *vc;
+	unsigned int seq;
+	bool done = false;
+	u64 count, delta;
+
+	if (in_nmi() || (user->tlock && !mine))
+		return false;
+	preempt_disable();
+	if (cpu != smp_processor_id())
+		goto out;
+	vc = pmu->cpus[cpu];
+	do {
+		seq = raw_read_seqcount(&vc->seq);
+		if (seq & 1)
+			goto out;
+		if (user->tlock && (!user_attached(user) || user->cpu != cpu))
+			goto out;
+		count = user->saved;
+		if (user_counting(user)) {
+			struct vpmc_counter *c = &vc->ctr[user->idx];
+			u64 raw = pmu->ops->read(pmu->priv, vc->cpu, user->idx);
+
+			count += c->count + ((raw - c->prev) & c->mask) - user->base;
+		}
+		delta = local_clock() - user->tstamp;
+		value->count = count;
+		value->time_enabled = user->time_enabled;
+		value->time_running = user->time_running;
+		if (user->started && user_attached(user)) {
+			value->time_enabled += delta;
+			if (user->state == VPMC_USER_ACTIVE)
+				value->time_running += delta;
+		}
+		if (user->state == VPMC_USER_WAITING)
+			*ret = -EBUSY;
+		else if (user->state == VPMC_USER_OFFLINE)
+			*ret = -ENODEV;
+		else
+			*ret = 0;
+	} while (read_seqcount_retry(&vc->seq, seq));
+	done = true;
+out:
+	preempt_enable();
+	return done;
+}
+
 /**
  * vpmc_core_read() - a user's count and times
  * @user: an attached user
@@ -798,6 +886,8 @@ int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
 	unsigned long flags;
 	int ret;
 
+	if (read_here(user, value, false, &ret))
+		return ret;
 	ret = user_call(user, __read, &call);
 	if (ret != -ENODEV || user->tlock || !preemptible())
 		return ret;
@@ -811,6 +901,26 @@ int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
 	}
 	cpus_read_unlock();
 	return ret;
+}
+
+/**
+ * vpmc_core_read_mine() - vpmc_core_read() of a per-thread user by its thread
+ * @user: a per-thread user whose thread is the caller
+ * @value: as vpmc_core_read()
+ *
+ * While the user is attached, reads it without a lock or an interrupt-free
+ * section, as vpmc_core_read() does for a system-wide user of its CPU.
+ *
+ * Context: as vpmc_core_read().
+ * Return: as vpmc_core_read().
+ */
+int vpmc_core_read_mine(struct vpmc_user *user, struct vpmc_value *value)
+{
+	int ret;
+
+	if (read_here(user, value, true, &ret))
+		return ret;
+	return vpmc_core_read(user, value);
 }
 
 /**
@@ -932,7 +1042,7 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 			goto out;
 		ctr_update(pmu, vc, idx);
 	}
-	ctr_program(pmu, vc, idx);
+	ctr_program(pmu, vc, idx, true);
 out:
 	vc_unlock(vc);
 }
@@ -1270,71 +1380,134 @@ void vpmc_core_thread_forget(struct vpmc_user *user)
 	atomic_dec(&user->pmu->nr_users);
 }
 
+/*
+ * A context switch takes or leaves counters for all of a thread's users at
+ * once: each arbiter's lock is taken once, the waiting users are placed
+ * once (rebalance()), and the callbacks owed go to the irq_work together.
+ */
+
+/* End @sw's batch on the arbiter it holds, if any. */
+static void switch_release(struct vpmc_switch *sw)
+	__releases(&sw->vc->lock)
+{
+	struct vpmc_cpu *vc = sw->vc;
+
+	rebalance(vc->pmu, vc, &sw->notify);
+	defer_notify(vc, &sw->notify);
+	vc_unlock(vc);
+	sw->vc = NULL;
+}
+
+/*
+ * Hold @vc for @sw, ending its batch on another arbiter first. The batch
+ * holds the lock across calls, which sparse cannot follow: to it, the
+ * batch's lock is taken and released here and in vpmc_core_switch_end().
+ */
+static void switch_lock(struct vpmc_switch *sw, struct vpmc_cpu *vc)
+{
+	if (sw->vc == vc)
+		return;
+	if (sw->vc) {
+		__acquire(&sw->vc->lock);
+		switch_release(sw);
+	}
+	vc_lock(vc);
+	sw->vc = vc;
+	__release(&vc->lock);
+}
+
+/**
+ * vpmc_core_switch_begin() - start a context switch's batch of users
+ * @sw: the batch, on the caller's stack
+ *
+ * Context: the context-switch hook (or an IPI on the thread's CPU, or the
+ * thread's exit), interrupts disabled; the caller then holds the tlock of
+ * the users it passes until vpmc_core_switch_end().
+ */
+void vpmc_core_switch_begin(struct vpmc_switch *sw)
+{
+	sw->vc = NULL;
+	INIT_LIST_HEAD(&sw->notify);
+}
+
 /**
  * vpmc_core_switch_in() - its thread starts running here: attach the user
+ * @sw: the batch, from vpmc_core_switch_begin()
  * @user: a per-thread user, DETACHED
  *
- * It takes a counter of this CPU by the arbiter's rules, or waits for one.
+ * It takes a counter of this CPU by the arbiter's rules, or waits for one;
+ * the waiting users of the arbiter are placed again at the batch's end.
  * Nothing happens for a user being destroyed or on a CPU vpmc has taken
  * offline. Callbacks this owes run later from this CPU's irq_work.
  *
- * Context: the context-switch hook or an IPI on the thread's CPU, which
- * holds @user->tlock with interrupts disabled.
+ * Context: as vpmc_core_switch_begin(), holding @user->tlock.
  */
-void vpmc_core_switch_in(struct vpmc_user *user)
+void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user)
 {
 	struct vpmc_pmu *pmu = user->pmu;
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
-	LIST_HEAD(notify);
 	int idx, how;
 
 	lockdep_assert_held(user->tlock);
 	if (user->dead || user->state != VPMC_USER_DETACHED)
 		return;
-	vc_lock(vc);
+	switch_lock(sw, vc);
 	if (!vc->online)
-		goto out;
+		return;
 	user->cpu = vc->cpu;
-	user->tstamp = local_clock();
 	idx = place(pmu, vc, user, &how);
 	if (idx < 0) {
+		user->tstamp = local_clock();
 		user_wait(vc, user);
 	} else {
+		/* user_place() stamps it. */
 		if (how == PLACE_PREEMPT)
-			ctr_evict(pmu, vc, idx, &notify);
+			ctr_evict(pmu, vc, idx, &sw->notify);
 		user_place(pmu, vc, user, idx);
 	}
 	vc->nr_users++;
-	user_notify(&notify, user);
-	rebalance(pmu, vc, &notify);
-	defer_notify(vc, &notify);
-out:
-	vc_unlock(vc);
+	user_notify(&sw->notify, user);
 }
 
 /**
  * vpmc_core_switch_out() - its thread stops running here: detach the user
+ * @sw: the batch, from vpmc_core_switch_begin()
  * @user: a per-thread user
  *
  * Its count and remaining distance to the next threshold are kept for its
- * next switch-in, on whatever CPU. Nothing happens if it is not attached.
+ * next switch-in, on whatever CPU; what it frees goes to the waiting users
+ * at the batch's end. Nothing happens if it is not attached.
  *
  * Context: as vpmc_core_switch_in().
  */
-void vpmc_core_switch_out(struct vpmc_user *user)
+void vpmc_core_switch_out(struct vpmc_switch *sw, struct vpmc_user *user)
 {
 	struct vpmc_cpu *vc;
-	LIST_HEAD(notify);
 
 	lockdep_assert_held(user->tlock);
 	if (user->state == VPMC_USER_DETACHED)
 		return;
 	vc = user_cpu(user);
 	WARN_ON_ONCE(user->cpu != smp_processor_id());
-	vc_lock(vc);
-	user_remove(user->pmu, vc, user, &notify);
-	defer_notify(vc, &notify);
-	vc_unlock(vc);
+	switch_lock(sw, vc);
+	user_take_off(user->pmu, vc, user);
+}
+
+/**
+ * vpmc_core_switch_end() - end a context switch's batch
+ * @sw: the batch
+ *
+ * Places the waiting users of the arbiter the batch last used (switching to
+ * another arbiter already did it for the one before) and unlocks it.
+ *
+ * Context: as vpmc_core_switch_begin(), still holding the users' tlock.
+ */
+void vpmc_core_switch_end(struct vpmc_switch *sw)
+{
+	if (sw->vc) {
+		__acquire(&sw->vc->lock);
+		switch_release(sw);
+	}
 }
 
 /* === CPU hotplug (core/hotplug.c calls these on the CPU concerned) === */

@@ -17,6 +17,7 @@
  * struct vpmc_counter - one physical counter of one CPU
  * @config: the event it counts, while it has users
  * @exclusive: its only user asked for VPMC_F_EXCLUSIVE
+ * @armed: programmed for a threshold since it was enabled (ctr_program())
  * @nr_users: users on @users
  * @users: ACTIVE users sharing it (vpmc_user.node)
  * @count: 64-bit count since it was given to its first user
@@ -29,6 +30,7 @@
 struct vpmc_counter {
 	u64 config;
 	bool exclusive;
+	bool armed;
 	unsigned int nr_users;
 	struct list_head users;
 	u64 count;
@@ -47,7 +49,8 @@ struct vpmc_counter {
  *  2. vpmc_cpu.seq is odd while the lock holder changes arbiter state.
  *     vpmc_core_read_local() reads under it without the lock, so it works
  *     in NMI context; an NMI that finds it odd has interrupted the writer on
- *     its own CPU and answers -EAGAIN instead of waiting.
+ *     its own CPU and answers -EAGAIN instead of waiting. vpmc_core_read()
+ *     of a system-wide user from its own CPU reads under it as well.
  *  3. Callbacks run on their user's CPU with interrupts disabled and the
  *     lock dropped, so they may operate on users of this CPU. No user can
  *     be detached under a callback: detaching runs on the same CPU, which

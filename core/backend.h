@@ -65,6 +65,8 @@ struct vpmc_pmu_desc {
  *	half the counter's range), e.g. by writing -@distance. A backend
  *	that cannot reach that far may interrupt earlier: a call of
  *	vpmc_pmu_overflow() with nothing due only reprograms the counter.
+ *	A 64-bit counter with no threshold is not reprogrammed after @enable;
+ *	if it then interrupts for an older period, vpmc_pmu_overflow() does.
  *
  * @enable, @disable, @read and @set_period run on @cpu (the current CPU)
  * with interrupts disabled and the CPU's arbiter lock held; @enable is only

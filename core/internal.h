@@ -118,6 +118,7 @@ void vpmc_core_detach(struct vpmc_user *user);
 int vpmc_core_start(struct vpmc_user *user);
 int vpmc_core_stop(struct vpmc_user *user);
 int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value);
+int vpmc_core_read_mine(struct vpmc_user *user, struct vpmc_value *value);
 int vpmc_core_read_local(struct vpmc_user *user, u64 *count);
 int vpmc_core_write(struct vpmc_user *user, u64 count);
 int vpmc_core_set_period(struct vpmc_user *user, u64 period);
@@ -127,8 +128,23 @@ int vpmc_core_counter(struct vpmc_user *user);
 int vpmc_core_thread_init(struct vpmc_user *user, bool events);
 void vpmc_core_thread_detach(struct vpmc_user *user);
 void vpmc_core_thread_forget(struct vpmc_user *user);
-void vpmc_core_switch_in(struct vpmc_user *user);
-void vpmc_core_switch_out(struct vpmc_user *user);
+
+struct vpmc_cpu;
+
+/**
+ * struct vpmc_switch - a context switch's batch of users
+ * @vc: the arbiter whose lock the batch holds, or NULL
+ * @notify: preemption callbacks owed, handed to @vc's irq_work
+ */
+struct vpmc_switch {
+	struct vpmc_cpu *vc;
+	struct list_head notify;
+};
+
+void vpmc_core_switch_begin(struct vpmc_switch *sw);
+void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user);
+void vpmc_core_switch_out(struct vpmc_switch *sw, struct vpmc_user *user);
+void vpmc_core_switch_end(struct vpmc_switch *sw);
 
 /* === core/hotplug.c: CPU hotplug and events kept on every CPU === */
 

@@ -649,8 +649,49 @@ static void overflow_stop_write_set_period(struct kunit *test)
 	vpmc_destroy(v);
 }
 
+/*
+ * A 64-bit counter with no threshold is not reprogrammed when a virtual PMC
+ * without a period takes it, so it may interrupt once for the period its
+ * last user left behind: nothing fires, nothing is lost, and the interrupt
+ * disarms it.
+ */
+static void overflow_wide_counter_left_armed(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = arb_pmu(test, 1, 0, 64);
+	struct ovf_log log = { .period = 10 };
+	struct vpmc *a = mk_periodic(test, pmu, EV_A, &log);
+	struct vpmc *b;
+
+	KUNIT_ASSERT_EQ(test, vpmc_start(a), 0);
+	inject(test, pmu, EV_A, 25);
+	KUNIT_EXPECT_EQ(test, log.calls, 2U);
+	vpmc_destroy(a);			/* the counter is 5 from a threshold */
+
+	b = mk(test, pmu, EV_A, VPMC_PRIO_USER, 0);
+	KUNIT_ASSERT_EQ(test, vpmc_start(b), 0);
+	inject(test, pmu, EV_A, 3);
+	KUNIT_EXPECT_EQ(test, count_of(test, b), 3ULL);
+	inject(test, pmu, EV_A, 100);		/* past the stale threshold */
+	KUNIT_EXPECT_EQ(test, count_of(test, b), 103ULL);
+	inject(test, pmu, EV_A, 1000000);
+	KUNIT_EXPECT_EQ(test, count_of(test, b), 1000103ULL);
+	KUNIT_EXPECT_EQ(test, log.calls, 2U);
+
+	/* A period armed later on the same counter still fires exactly. */
+	log.calls = 0;
+	a = mk_periodic(test, pmu, EV_A, &log);
+	KUNIT_ASSERT_EQ(test, vpmc_start(a), 0);
+	inject(test, pmu, EV_A, 35);
+	KUNIT_EXPECT_EQ(test, log.calls, 3U);
+	KUNIT_EXPECT_FALSE(test, log.misaligned);
+	KUNIT_EXPECT_EQ(test, count_of(test, b), 1000138ULL);
+	vpmc_destroy(a);
+	vpmc_destroy(b);
+}
+
 static struct kunit_case overflow_cases[] = {
 	KUNIT_CASE(overflow_shared_counter_exact),
+	KUNIT_CASE(overflow_wide_counter_left_armed),
 	KUNIT_CASE(overflow_period_beyond_width),
 	KUNIT_CASE(overflow_stop_write_set_period),
 	{}

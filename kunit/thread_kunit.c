@@ -8,7 +8,8 @@
  * threads on one CPU (with a system-wide virtual PMC sharing the counter),
  * migration with an overflow period, exit, fork inheritance, destruction
  * while the thread runs elsewhere, priorities at switch-in, CPU hotplug,
- * permissions, and that the scheduler hooks are off when unused.
+ * permissions, one switch over two PMU instances with each thread reading
+ * its own count, and that the scheduler hooks are off when unused.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -73,10 +74,17 @@ static void th_exit(struct kunit *test)
  * @cpu: the CPU to move to first this turn, or -1
  * @injected: events injected on its own CPU in all its turns
  * @err: a failed injection
+ * @pmu2: a second PMU to inject into as well, or NULL
+ * @self: a virtual PMC of its own to read after each turn's injection, or
+ *	NULL (vpmc_read() by the thread itself: the lockless way)
+ * @self_ok: turns whose read of @self gave @injected exactly
  */
 struct th_worker {
 	struct task_struct *task;
 	struct vpmc_pmu *pmu;
+	struct vpmc_pmu *pmu2;
+	struct vpmc *self;
+	unsigned int self_ok;
 	u64 config;
 	struct completion go;
 	struct completion done;
@@ -100,11 +108,20 @@ static int th_worker_fn(void *arg)
 		/* Inject on the CPU it runs on, preemption off meanwhile. */
 		cpu = get_cpu();
 		ret = vpmc_sim_inject(w->pmu, cpu, w->config, w->amount);
+		if (!ret && w->pmu2)
+			ret = vpmc_sim_inject(w->pmu2, cpu, w->config, w->amount);
 		put_cpu();
 		if (ret)
 			w->err = ret;
 		else
 			w->injected += w->amount;
+		if (w->self) {
+			struct vpmc_value val;
+
+			if (!vpmc_read(w->self, &val) && val.count == w->injected &&
+			    val.time_running == val.time_enabled)
+				w->self_ok++;
+		}
 		complete(&w->done);
 	}
 	return 0;
@@ -305,6 +322,63 @@ static void thread_migrate(struct kunit *test)
 	th_stop(test, &w);
 	KUNIT_EXPECT_EQ(test, th_count(test, v), 700ULL * ROUNDS);
 	vpmc_destroy(v);
+}
+
+/*
+ * One context switch, users on two PMU instances: the hook's batch moves
+ * from one arbiter to the other. Each thread reads its own virtual PMC
+ * while it runs (no lock) and must see exactly what it injected.
+ */
+static void thread_two_pmus(struct kunit *test)
+{
+	struct vpmc_sim_config cfg = { .num_gp = 1, .width = 64 };
+	struct vpmc_pmu *pmu = th_pmu(test, 2), *pmu2;
+	int cpu = cpumask_first(cpu_online_mask);
+	struct th_worker a = {}, b = {};
+	struct vpmc *va, *va2, *va3, *vb, *vb2;
+	unsigned int i;
+
+	pmu2 = vpmc_sim_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(pmu2));
+	th_start(test, &a, pmu, EV_A, cpu);
+	th_start(test, &b, pmu, EV_A, cpu);
+	a.pmu2 = pmu2;
+	b.pmu2 = pmu2;
+	va = th_vpmc(test, pmu, a.task, EV_A, 0);
+	va2 = th_vpmc(test, pmu2, a.task, EV_A, 0);
+	va3 = th_vpmc(test, pmu, a.task, EV_A, 0);
+	/* pmu2's only counter: a's EV_A while a runs, b's EV_B while b does. */
+	vb = th_vpmc(test, pmu, b.task, EV_A, 0);
+	vb2 = th_vpmc(test, pmu2, b.task, EV_B, 0);
+	a.self = va2;
+	b.self = vb;
+	wake_up_process(a.task);
+	wake_up_process(b.task);
+	th_wait_asleep(test, &a);
+	th_wait_asleep(test, &b);
+	for (i = 1; i <= ROUNDS; i++) {
+		th_turn(&a, 10 * i + 1, -1);
+		th_turn(&b, 3 * i + 2, -1);
+	}
+	KUNIT_EXPECT_EQ(test, a.err, 0);
+	KUNIT_EXPECT_EQ(test, b.err, 0);
+	KUNIT_EXPECT_EQ(test, a.self_ok, ROUNDS);
+	KUNIT_EXPECT_EQ(test, b.self_ok, ROUNDS);
+	KUNIT_EXPECT_EQ(test, th_count(test, va), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, va2), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, va3), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), b.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb2), 0ULL);	/* EV_B never happened */
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_check(pmu2), 0);
+	th_stop(test, &a);
+	th_stop(test, &b);
+	vpmc_destroy(va);
+	vpmc_destroy(va2);
+	vpmc_destroy(va3);
+	vpmc_destroy(vb);
+	vpmc_destroy(vb2);
+	KUNIT_EXPECT_TRUE(test, vpmc_pmu_is_idle(pmu2));
+	KUNIT_EXPECT_EQ(test, vpmc_sim_destroy(pmu2), 0);
 }
 
 /* A child's count folds into its parent's inherited virtual PMC at exit. */
@@ -553,6 +627,7 @@ static void thread_permission(struct kunit *test)
 static struct kunit_case thread_cases[] = {
 	KUNIT_CASE(thread_alternate),
 	KUNIT_CASE(thread_migrate),
+	KUNIT_CASE(thread_two_pmus),
 	KUNIT_CASE(thread_inherit),
 	KUNIT_CASE(thread_inherit_destroy),
 	KUNIT_CASE(thread_destroy_running),

@@ -234,22 +234,28 @@ static void vt_put(struct vpmc_task *vt)
 
 static void vt_switch_out(struct vpmc_task *vt)
 {
+	struct vpmc_switch sw;
 	struct vpmc_thread *t;
 
+	vpmc_core_switch_begin(&sw);
 	raw_spin_lock(&vt->lock);
 	list_for_each_entry(t, &vt->vpmcs, tnode)
-		vpmc_core_switch_out(&t->vpmc.user);
+		vpmc_core_switch_out(&sw, &t->vpmc.user);
+	vpmc_core_switch_end(&sw);
 	raw_spin_unlock(&vt->lock);
 }
 
 static void vt_switch_in(struct vpmc_task *vt)
 {
+	struct vpmc_switch sw;
 	struct vpmc_thread *t;
 
+	vpmc_core_switch_begin(&sw);
 	raw_spin_lock(&vt->lock);
 	if (!vt->exited)
 		list_for_each_entry(t, &vt->vpmcs, tnode)
-			vpmc_core_switch_in(&t->vpmc.user);
+			vpmc_core_switch_in(&sw, &t->vpmc.user);
+	vpmc_core_switch_end(&sw);
 	raw_spin_unlock(&vt->lock);
 }
 
@@ -294,6 +300,7 @@ static void vpmc_child_exit(struct vpmc_thread *child)
 /* In the exiting thread, preemption disabled. */
 static void vpmc_sched_exit(void *data, struct task_struct *task)
 {
+	struct vpmc_switch sw;
 	struct vpmc_thread *t;
 	struct vpmc_task *vt;
 	unsigned long flags;
@@ -301,13 +308,15 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 	vt = vt_find(task);
 	if (!vt)
 		return;
+	vpmc_core_switch_begin(&sw);
 	raw_spin_lock_irqsave(&vt->lock, flags);
 	vt->exited = true;
 	list_for_each_entry(t, &vt->vpmcs, tnode) {
-		vpmc_core_switch_out(&t->vpmc.user);
+		vpmc_core_switch_out(&sw, &t->vpmc.user);
 		t->exit_notice = !t->vpmc.user.dead && !t->inherited &&
 				 t->vpmc.notice;
 	}
+	vpmc_core_switch_end(&sw);
 	raw_spin_unlock_irqrestore(&vt->lock, flags);
 	/*
 	 * Queue outside the task lock, which nests in the runqueue lock that
@@ -786,8 +795,14 @@ int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
 	unsigned long flags;
 	int ret;
 
-	ret = vpmc_core_read(&vpmc->user, value);
+	if (vpmc_thread_current(vpmc))
+		ret = vpmc_core_read_mine(&vpmc->user, value);
+	else
+		ret = vpmc_core_read(&vpmc->user, value);
 	if (ret && ret != -EBUSY)
+		return ret;
+	/* Only inheriting ones have exited children folded in. */
+	if (!(vpmc->user.flags & VPMC_F_INHERIT))
 		return ret;
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	value->count += f->count;
