@@ -50,6 +50,7 @@ static void pfm_ctx_free(struct kref *ref)
 
 	pfm_sets_free(ctx);
 	put_cred(ctx->cred);
+	kfree(ctx->vec);
 	kfree(ctx);
 }
 

@@ -59,6 +59,55 @@ void *pfm_copy_vec(void __user *uptr, int count, size_t size)
 	return vmemdup_user(uptr, (size_t)count * size);
 }
 
+/**
+ * pfm_ctx_vec() - pfm_copy_vec() into the context's own buffer
+ * @ctx: the context, its mutex held
+ * @uptr: the vector
+ * @count: entries
+ * @size: bytes per entry
+ *
+ * Vectors up to PFM_VEC_KEEP bytes go to a buffer the context keeps, so
+ * the calls a tool makes in a loop (pfm_read_pmds()) allocate nothing;
+ * larger ones are allocated for the call. Give it back with pfm_ctx_vec_done().
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: the copy; ERR_PTR -EINVAL for a count <= 0, -E2BIG, -ENOMEM, -EFAULT.
+ */
+void *pfm_ctx_vec(struct pfm_ctx *ctx, void __user *uptr, int count, size_t size)
+{
+	size_t len;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (count <= 0)
+		return ERR_PTR(-EINVAL);
+	if (count > PFM_DEV_MAX_COUNT)
+		return ERR_PTR(-E2BIG);
+	len = (size_t)count * size;
+	if (len > PFM_VEC_KEEP)
+		return vmemdup_user(uptr, len);
+	if (!ctx->vec) {
+		ctx->vec = kmalloc(PFM_VEC_KEEP, GFP_KERNEL_ACCOUNT);
+		if (!ctx->vec)
+			return ERR_PTR(-ENOMEM);
+	}
+	if (copy_from_user(ctx->vec, uptr, len))
+		return ERR_PTR(-EFAULT);
+	return ctx->vec;
+}
+
+/**
+ * pfm_ctx_vec_done() - the call is done with what pfm_ctx_vec() gave
+ * @ctx: the context
+ * @vec: pfm_ctx_vec()'s result (not an error)
+ *
+ * Context: process context, ctx->mutex held.
+ */
+void pfm_ctx_vec_done(struct pfm_ctx *ctx, void *vec)
+{
+	if (vec != ctx->vec)
+		kvfree(vec);
+}
+
 static long pfm_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (cmd != PFM_IOC_CREATE_CONTEXT)

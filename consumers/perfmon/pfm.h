@@ -162,6 +162,8 @@ enum pfm_state {
  * @exit_work: unloads after the monitored thread exited
  * @block_cb: the task_work that blocks the monitored thread
  * @node: in pfm_tasks while loaded per thread
+ * @vec: PFM_VEC_KEEP bytes for the calls' vectors, or NULL until one
+ *	(pfm_ctx_vec(); @mutex)
  */
 struct pfm_ctx {
 	struct kref ref;
@@ -192,6 +194,7 @@ struct pfm_ctx {
 	struct work_struct exit_work;
 	struct callback_head block_cb;
 	struct list_head node;
+	void *vec;
 };
 
 /* ctx.c: contexts and their calls. */
@@ -228,6 +231,10 @@ void pfm_sysfs_exit(void);
 
 /* A vector from user space, checked for count and size; kvfree() it. */
 void *pfm_copy_vec(void __user *uptr, int count, size_t size);
+/* Vectors a context keeps a buffer for: four pfarg_pmd_t and more. */
+#define PFM_VEC_KEEP	1024
+void *pfm_ctx_vec(struct pfm_ctx *ctx, void __user *uptr, int count, size_t size);
+void pfm_ctx_vec_done(struct pfm_ctx *ctx, void *vec);
 
 /* Every byte of a reserved field must be zero. */
 static inline bool pfm_zero(const void *p, size_t len)

@@ -356,7 +356,7 @@ int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count)
 	pfarg_pmc_t *req;
 	int i, ret = 0;
 
-	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	req = pfm_ctx_vec(ctx, uptr, count, sizeof(*req));
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	for (i = 0; i < count && !ret; i++)
@@ -373,7 +373,7 @@ int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count)
 			set->used |= BIT(num);
 		}
 	}
-	kvfree(req);
+	pfm_ctx_vec_done(ctx, req);
 	return ret;
 }
 
@@ -416,7 +416,7 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 	pfarg_pmd_t *req;
 	int i, ret = 0;
 
-	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	req = pfm_ctx_vec(ctx, uptr, count, sizeof(*req));
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	for (i = 0; i < count && !ret; i++)
@@ -437,8 +437,28 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 		spin_unlock_irq(&ctx->lock);
 		pfm_pmd_put(pmd, req[i].reg_value);
 	}
-	kvfree(req);
+	pfm_ctx_vec_done(ctx, req);
 	return ret;
+}
+
+/* reg_value and reg_last_reset_val of @req back to @uptr, in one pass. */
+static int pfm_put_pmds(void __user *uptr, const pfarg_pmd_t *req, int count)
+{
+	pfarg_pmd_t __user *u = uptr;
+	int i;
+
+	if (!user_write_access_begin(u, (size_t)count * sizeof(*u)))
+		return -EFAULT;
+	for (i = 0; i < count; i++, u++) {
+		unsafe_put_user(req[i].reg_value, &u->reg_value, efault);
+		unsafe_put_user(req[i].reg_last_reset_val, &u->reg_last_reset_val,
+				efault);
+	}
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 /**
@@ -457,7 +477,7 @@ int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 	pfarg_pmd_t *req;
 	int i, ret = 0;
 
-	req = pfm_copy_vec(uptr, count, sizeof(*req));
+	req = pfm_ctx_vec(ctx, uptr, count, sizeof(*req));
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	for (i = 0; i < count && !ret; i++)
@@ -470,13 +490,8 @@ int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 		req[i].reg_last_reset_val = READ_ONCE(pmd->last_reset);
 	}
 	/* Only the two outputs go back: the rest is the caller's already. */
-	for (i = 0; i < count && !ret; i++) {
-		pfarg_pmd_t __user *u = (pfarg_pmd_t __user *)uptr + i;
-
-		if (put_user(req[i].reg_value, &u->reg_value) ||
-		    put_user(req[i].reg_last_reset_val, &u->reg_last_reset_val))
-			ret = -EFAULT;
-	}
-	kvfree(req);
+	if (!ret)
+		ret = pfm_put_pmds(uptr, req, count);
+	pfm_ctx_vec_done(ctx, req);
 	return ret;
 }
