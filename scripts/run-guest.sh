@@ -5,7 +5,9 @@
 #   run-guest.sh [--show] debug|stock x86_64|arm64 PLAN
 # PLAN is tools/plans/PLAN.sh. The log is kept in build/logs/KIND-ARCH-PLAN.log;
 # the verdict (scripts/check-log.py) is printed and is the exit status.
-# VPMC_GUEST_TIMEOUT (seconds) bounds the whole guest run.
+# VPMC_GUEST_TIMEOUT (seconds) bounds the whole guest run. For debugging,
+# VPMC_QEMU_ARGS adds QEMU options (a monitor socket, -gdb) and VPMC_CMDLINE
+# kernel parameters (nokaslr, to read a hung guest's stacks with System.map).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -64,12 +66,27 @@ fi
 (cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
 
 # === Boot ===
-cmdline="panic=-1 oops=panic vpmc.root=$root vpmc.kernel=$kind vpmc.arch=$arch"
+cmdline="panic=-1 oops=panic vpmc.root=$root vpmc.kernel=$kind vpmc.arch=$arch ${VPMC_CMDLINE:-}"
 case "$arch" in
 x86_64)
 	# q35: i440fx's ACPI _PRT is an AML loop that, under KASAN + TCG, runs into the
 	# 30 s AML loop timeout and leaves virtio-pci without an interrupt.
-	qemu=(qemu-system-x86_64 -M q35 -accel tcg -cpu max -append "console=ttyS0 $cmdline")
+	# thread=single for the plans that flip the scheduler's static calls
+	# over and over under a busy scheduler: with one host thread per vCPU
+	# (QEMU 7.2's default), a vCPU looping in __schedule() with interrupts
+	# off kept running a stale translation of an int3 that text_poke_bp()
+	# on the other vCPU had already replaced (the kernel rewinds to
+	# re-execute it), while that vCPU waited forever for the sync IPI.
+	# `make bench` hung so about once per eight hookings of vpmc's
+	# sched_switch probe (tools/plans/soak.sh shows it). One thread running
+	# both vCPUs in turn sees every code write at once, but stretches
+	# cross-CPU latencies to its time slice, which the check plan's
+	# perfmon-sets test (counting gaps of set switches) would mistake for
+	# lost counts, so the check and demo plans keep one thread per vCPU.
+	accel=tcg
+	case $plan in bench | soak) accel=tcg,thread=single ;; esac
+	qemu=(qemu-system-x86_64 -M q35 -accel "$accel" -cpu max
+		-append "console=ttyS0 $cmdline")
 	[ "$root" = host ] && qemu+=(-virtfs
 		"local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	;;
@@ -82,6 +99,8 @@ esac
 case $plan in icount | bench-icount) qemu+=(-icount shift=0) ;; esac
 qemu+=(-smp 2 -m 2G -no-reboot -display none -monitor none -serial stdio
 	-kernel "$image" -initrd "$stage/initrd.gz")
+# shellcheck disable=SC2206 # word splitting is the point
+[ -n "${VPMC_QEMU_ARGS:-}" ] && qemu+=($VPMC_QEMU_ARGS)
 
 mkdir -p "$VPMC_BUILD/logs"
 log=$VPMC_BUILD/logs/$name.log
