@@ -50,13 +50,21 @@ static const struct kernel_param_ops paranoid_ops = {
 module_param_cb(paranoid, &paranoid_ops, &pfm_paranoid, 0644);
 MODULE_PARM_DESC(paranoid, "what users without CAP_PERFMON may do: 2 own threads, user mode (default); 1 also kernel mode; 0/-1 also system-wide");
 
-void *pfm_copy_vec(void __user *uptr, int count, size_t size)
+/* A vector's length in bytes, or its errno for a bad @count. */
+static long pfm_vec_len(int count, size_t size)
 {
 	if (count <= 0)
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	if (count > PFM_DEV_MAX_COUNT)
-		return ERR_PTR(-E2BIG);
-	return vmemdup_user(uptr, (size_t)count * size);
+		return -E2BIG;
+	return (long)count * size;
+}
+
+void *pfm_copy_vec(void __user *uptr, int count, size_t size)
+{
+	long len = pfm_vec_len(count, size);
+
+	return len < 0 ? ERR_PTR(len) : vmemdup_user(uptr, len);
 }
 
 /**
@@ -75,14 +83,11 @@ void *pfm_copy_vec(void __user *uptr, int count, size_t size)
  */
 void *pfm_ctx_vec(struct pfm_ctx *ctx, void __user *uptr, int count, size_t size)
 {
-	size_t len;
+	long len = pfm_vec_len(count, size);
 
 	lockdep_assert_held(&ctx->mutex);
-	if (count <= 0)
-		return ERR_PTR(-EINVAL);
-	if (count > PFM_DEV_MAX_COUNT)
-		return ERR_PTR(-E2BIG);
-	len = (size_t)count * size;
+	if (len < 0)
+		return ERR_PTR(len);
 	if (len > PFM_VEC_KEEP)
 		return vmemdup_user(uptr, len);
 	if (!ctx->vec) {
