@@ -5,7 +5,9 @@
  *
  * Placement of a user (place()), in order:
  *  1. share a counter already counting the same event (neither EXCLUSIVE);
- *  2. take a free allowed counter, fixed counters first;
+ *  2. take a free allowed counter, fixed counters first (within a context
+ *     switch, one the previous thread left counting the same event before
+ *     any: see vpmc_core_switch_begin());
  *  3. preempt the allowed counter whose strongest user is weakest, if every
  *     user on it has a strictly lower priority and none is PINNED; its
  *     users move to the waiting list.
@@ -148,14 +150,36 @@ static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int 
 	c->armed = next;
 }
 
-/* Put @user on counter @idx; false if that enabled it (it is up to date). */
+/* Disable a counter a context switch left enabled with no user. */
+static void ctr_unpark(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
+{
+	__clear_bit(idx, &vc->parked);
+	pmu->ops->disable(pmu->priv, vc->cpu, idx);
+}
+
+/*
+ * Put @user on counter @idx; true if the counter must be brought up to
+ * date (ctr_update()) because it was counting for others. One this call
+ * enabled is up to date; so is a parked one of the same event, which goes
+ * on counting: it was updated when its last user left, in the same context
+ * switch, and the few events since go to @user.
+ */
 static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 		    struct vpmc_user *user)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
-	bool counting = c->nr_users;
+	bool counting = c->nr_users, parked = false;
 
-	if (!counting) {
+	if (test_bit(idx, &vc->parked)) {
+		parked = c->config == user->config;
+		if (parked)
+			__clear_bit(idx, &vc->parked);
+		else
+			ctr_unpark(pmu, vc, idx);
+	}
+	if (parked) {
+		c->exclusive = user->flags & VPMC_F_EXCLUSIVE;
+	} else if (!counting) {
 		c->config = user->config;
 		c->exclusive = user->flags & VPMC_F_EXCLUSIVE;
 		c->count = 0;
@@ -170,7 +194,14 @@ static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 	return counting;
 }
 
-static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user *user)
+/*
+ * Take @user off its counter. The last user's counter is disabled, or with
+ * @sw parked: left counting for the rest of the context switch, which may
+ * give it to the next thread's user of the same event and otherwise
+ * disables it at its end (vpmc_core_switch_end()).
+ */
+static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user *user,
+		    struct vpmc_switch *sw)
 {
 	struct vpmc_counter *c = &vc->ctr[user->idx];
 
@@ -179,7 +210,13 @@ static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user 
 	if (--c->nr_users)
 		return;
 	WARN_ON_ONCE(timerqueue_getnext(&c->tq));
-	pmu->ops->disable(pmu->priv, vc->cpu, user->idx);
+	if (!sw) {
+		pmu->ops->disable(pmu->priv, vc->cpu, user->idx);
+		return;
+	}
+	__set_bit(user->idx, &vc->parked);
+	if (list_empty(&vc->park_node))
+		list_add_tail(&vc->park_node, &sw->parked);
 }
 
 /* The strongest priority on counter @c; INT_MAX if a user is pinned. */
@@ -216,10 +253,13 @@ static bool user_attached(struct vpmc_user *user)
 	return user->state == VPMC_USER_ACTIVE || user->state == VPMC_USER_WAITING;
 }
 
-/* Times advance only while attached: a per-thread user while its thread runs. */
-static void user_times(struct vpmc_user *user)
+/*
+ * Times advance only while attached: a per-thread user while its thread
+ * runs. @now is local_clock(), or a context switch's one time for all its
+ * users.
+ */
+static void user_times_at(struct vpmc_user *user, u64 now)
 {
-	u64 now = local_clock();
 	u64 delta = now - user->tstamp;
 
 	if (user->started && user_attached(user)) {
@@ -228,6 +268,11 @@ static void user_times(struct vpmc_user *user)
 			user->time_running += delta;
 	}
 	user->tstamp = now;
+}
+
+static void user_times(struct vpmc_user *user)
+{
+	user_times_at(user, local_clock());
 }
 
 /* Stop accumulating: fold the counter's progress into @saved, disarm. */
@@ -312,16 +357,28 @@ static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 			}
 		}
 	}
-	for (pass = 0; pass < 2; pass++) {
+	/*
+	 * Free counters: one a context switch parked on the same event (it
+	 * goes on counting), fixed ones, general ones, then other parked ones.
+	 */
+	for_each_set_bit(idx, &vc->parked, n) {
+		if ((user->allowed & BIT(idx)) && vc->ctr[idx].config == user->config) {
+			*how = PLACE_FREE;
+			return idx;
+		}
+	}
+	for (pass = 0; pass < 3; pass++) {
 		enum vpmc_counter_kind kind = pass ? VPMC_COUNTER_GENERAL :
 						     VPMC_COUNTER_FIXED;
+		bool parked_pass = pass == 2;
 
 		for_each_set_bit(idx, &user->allowed, n) {
-			if (!vc->ctr[idx].nr_users &&
-			    pmu->desc.counters[idx].kind == kind) {
-				*how = PLACE_FREE;
-				return idx;
-			}
+			if (vc->ctr[idx].nr_users ||
+			    test_bit(idx, &vc->parked) != parked_pass ||
+			    (!parked_pass && pmu->desc.counters[idx].kind != kind))
+				continue;
+			*how = PLACE_FREE;
+			return idx;
 		}
 	}
 	for_each_set_bit(idx, &user->allowed, n) {
@@ -365,16 +422,16 @@ static void ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int id
 		user_times(user);
 		if (user->started)
 			user_freeze(vc, user);
-		ctr_put(pmu, vc, user);
+		ctr_put(pmu, vc, user, NULL);
 		user_wait(vc, user);
 		user_notify(notify, user);
 	}
 }
 
 static void user_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-		       struct vpmc_user *user, unsigned int idx)
+		       struct vpmc_user *user, unsigned int idx, u64 now)
 {
-	user_times(user);
+	user_times_at(user, now);
 	if (ctr_get(pmu, vc, idx, user))
 		ctr_update(pmu, vc, idx);
 	if (user->started)
@@ -405,7 +462,7 @@ again:
 		list_del_init(&user->node);
 		if (how == PLACE_PREEMPT)
 			ctr_evict(pmu, vc, idx, notify);
-		user_place(pmu, vc, user, idx);
+		user_place(pmu, vc, user, idx, local_clock());
 		user_notify(notify, user);
 		goto again;
 	}
@@ -433,7 +490,7 @@ static void __attach(void *info)
 	user->tstamp = local_clock();
 	if (how == PLACE_PREEMPT)
 		ctr_evict(pmu, vc, idx, &notify);
-	user_place(pmu, vc, user, idx);
+	user_place(pmu, vc, user, idx, user->tstamp);
 	vc->nr_users++;
 	rebalance(pmu, vc, &notify);
 	vc_unlock(vc);
@@ -441,21 +498,30 @@ static void __attach(void *info)
 	call->ret = 0;
 }
 
+/* A context switch's one time for all its users, read when first needed. */
+static u64 switch_now(struct vpmc_switch *sw)
+{
+	if (!sw->now)
+		sw->now = local_clock();
+	return sw->now;
+}
+
 /*
  * Take an attached user off its arbiter, keeping its count; lock held. The
- * waiting users are not placed yet: rebalance() is owed.
+ * waiting users are not placed yet: rebalance() is owed. With @sw (a
+ * context switch), a counter it leaves without users is parked (ctr_put()).
  */
 static void user_take_off(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-			  struct vpmc_user *user)
+			  struct vpmc_user *user, struct vpmc_switch *sw)
 {
 	unsigned int idx = user->idx;
 
-	user_times(user);
+	user_times_at(user, sw ? switch_now(sw) : local_clock());
 	if (user->state == VPMC_USER_ACTIVE) {
 		ctr_update(pmu, vc, idx);
 		if (user->started)
 			user_freeze(vc, user);
-		ctr_put(pmu, vc, user);
+		ctr_put(pmu, vc, user, sw);
 		if (vc->ctr[idx].nr_users)
 			ctr_program(pmu, vc, idx, false);
 	} else {
@@ -470,7 +536,7 @@ static void user_take_off(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 static void user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 			struct vpmc_user *user, struct list_head *notify)
 {
-	user_take_off(pmu, vc, user);
+	user_take_off(pmu, vc, user, NULL);
 	rebalance(pmu, vc, notify);
 }
 
@@ -1244,6 +1310,8 @@ static void __check(void *info)
 	}
 	CHECK(users == vc->nr_users, "%u users found, %u counted", users,
 	      vc->nr_users);
+	CHECK(!vc->parked && list_empty(&vc->park_node),
+	      "counters %#lx parked outside a context switch", vc->parked);
 	vc_unlock(vc);
 }
 
@@ -1382,11 +1450,18 @@ void vpmc_core_thread_forget(struct vpmc_user *user)
 
 /*
  * A context switch takes or leaves counters for all of a thread's users at
- * once: each arbiter's lock is taken once, the waiting users are placed
- * once (rebalance()), and the callbacks owed go to the irq_work together.
+ * once: each arbiter's lock is taken once per thread, the waiting users are
+ * placed once (rebalance()), and the callbacks owed go to the irq_work
+ * together. A counter the previous thread's users leave is parked, not
+ * disabled, until the switch ends: when the next thread counts the same
+ * event, as threads of one program do, it goes on counting for it, which
+ * spares the backend a disable and an enable. The whole switch runs with
+ * interrupts disabled on this CPU, and every other writer of this CPU's
+ * arbiter runs here with interrupts disabled too (rule 1), so nobody else
+ * sees a parked counter.
  */
 
-/* End @sw's batch on the arbiter it holds, if any. */
+/* Place @sw's waiting users on the arbiter it holds, if any, and unlock it. */
 static void switch_release(struct vpmc_switch *sw)
 	__releases(&sw->vc->lock)
 {
@@ -1399,9 +1474,9 @@ static void switch_release(struct vpmc_switch *sw)
 }
 
 /*
- * Hold @vc for @sw, ending its batch on another arbiter first. The batch
- * holds the lock across calls, which sparse cannot follow: to it, the
- * batch's lock is taken and released here and in vpmc_core_switch_end().
+ * Hold @vc for @sw, releasing another arbiter first. The batch holds the
+ * lock across calls, which sparse cannot follow: to it, the batch's lock is
+ * taken and released here and in vpmc_core_switch_unlock().
  */
 static void switch_lock(struct vpmc_switch *sw, struct vpmc_cpu *vc)
 {
@@ -1420,14 +1495,21 @@ static void switch_lock(struct vpmc_switch *sw, struct vpmc_cpu *vc)
  * vpmc_core_switch_begin() - start a context switch's batch of users
  * @sw: the batch, on the caller's stack
  *
+ * A batch switches one thread's users out, then (after
+ * vpmc_core_switch_unlock()) the next thread's users in, and ends with
+ * vpmc_core_switch_end(); either part may be empty.
+ *
  * Context: the context-switch hook (or an IPI on the thread's CPU, or the
- * thread's exit), interrupts disabled; the caller then holds the tlock of
- * the users it passes until vpmc_core_switch_end().
+ * thread's exit); interrupts disabled from the batch's first
+ * vpmc_core_switch_in() or vpmc_core_switch_out() to its
+ * vpmc_core_switch_end().
  */
 void vpmc_core_switch_begin(struct vpmc_switch *sw)
 {
+	sw->now = 0;
 	sw->vc = NULL;
 	INIT_LIST_HEAD(&sw->notify);
+	INIT_LIST_HEAD(&sw->parked);
 }
 
 /**
@@ -1435,12 +1517,14 @@ void vpmc_core_switch_begin(struct vpmc_switch *sw)
  * @sw: the batch, from vpmc_core_switch_begin()
  * @user: a per-thread user, DETACHED
  *
- * It takes a counter of this CPU by the arbiter's rules, or waits for one;
- * the waiting users of the arbiter are placed again at the batch's end.
- * Nothing happens for a user being destroyed or on a CPU vpmc has taken
- * offline. Callbacks this owes run later from this CPU's irq_work.
+ * It takes a counter of this CPU by the arbiter's rules (a parked one of
+ * its event first), or waits for one; the waiting users of the arbiter are
+ * placed again by vpmc_core_switch_unlock(). Nothing happens for a user
+ * being destroyed or on a CPU vpmc has taken offline. Callbacks this owes
+ * run later from this CPU's irq_work.
  *
- * Context: as vpmc_core_switch_begin(), holding @user->tlock.
+ * Context: as vpmc_core_switch_begin(), holding @user->tlock until
+ * vpmc_core_switch_unlock().
  */
 void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user)
 {
@@ -1457,13 +1541,13 @@ void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user)
 	user->cpu = vc->cpu;
 	idx = place(pmu, vc, user, &how);
 	if (idx < 0) {
-		user->tstamp = local_clock();
+		user->tstamp = switch_now(sw);
 		user_wait(vc, user);
 	} else {
 		/* user_place() stamps it. */
 		if (how == PLACE_PREEMPT)
 			ctr_evict(pmu, vc, idx, &sw->notify);
-		user_place(pmu, vc, user, idx);
+		user_place(pmu, vc, user, idx, switch_now(sw));
 	}
 	vc->nr_users++;
 	user_notify(&sw->notify, user);
@@ -1476,7 +1560,8 @@ void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user)
  *
  * Its count and remaining distance to the next threshold are kept for its
  * next switch-in, on whatever CPU; what it frees goes to the waiting users
- * at the batch's end. Nothing happens if it is not attached.
+ * in vpmc_core_switch_unlock(), and a counter it leaves unused is parked
+ * until vpmc_core_switch_end(). Nothing happens if it is not attached.
  *
  * Context: as vpmc_core_switch_in().
  */
@@ -1490,23 +1575,49 @@ void vpmc_core_switch_out(struct vpmc_switch *sw, struct vpmc_user *user)
 	vc = user_cpu(user);
 	WARN_ON_ONCE(user->cpu != smp_processor_id());
 	switch_lock(sw, vc);
-	user_take_off(user->pmu, vc, user);
+	user_take_off(user->pmu, vc, user, sw);
+}
+
+/**
+ * vpmc_core_switch_unlock() - done with one thread's users
+ * @sw: the batch
+ *
+ * Places the waiting users of the arbiter the batch holds (switching to
+ * another arbiter already did it for the one before) and unlocks it, so
+ * that the caller may drop the thread's lock and take the next one's.
+ *
+ * Context: as vpmc_core_switch_begin(), still holding the users' tlock.
+ */
+void vpmc_core_switch_unlock(struct vpmc_switch *sw)
+{
+	if (sw->vc) {
+		__acquire(&sw->vc->lock);
+		switch_release(sw);
+	}
 }
 
 /**
  * vpmc_core_switch_end() - end a context switch's batch
  * @sw: the batch
  *
- * Places the waiting users of the arbiter the batch last used (switching to
- * another arbiter already did it for the one before) and unlocks it.
+ * vpmc_core_switch_unlock() if the caller has not, then disables the
+ * counters still parked: the next thread did not want them, and no waiting
+ * user could take them when they were placed.
  *
- * Context: as vpmc_core_switch_begin(), still holding the users' tlock.
+ * Context: as vpmc_core_switch_begin(); the users' tlock may be held.
  */
 void vpmc_core_switch_end(struct vpmc_switch *sw)
 {
-	if (sw->vc) {
-		__acquire(&sw->vc->lock);
-		switch_release(sw);
+	struct vpmc_cpu *vc, *tmp;
+	unsigned int idx;
+
+	vpmc_core_switch_unlock(sw);
+	list_for_each_entry_safe(vc, tmp, &sw->parked, park_node) {
+		vc_lock(vc);
+		for_each_set_bit(idx, &vc->parked, vc->pmu->desc.num_counters)
+			ctr_unpark(vc->pmu, vc, idx);
+		list_del_init(&vc->park_node);
+		vc_unlock(vc);
 	}
 }
 

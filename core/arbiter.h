@@ -83,6 +83,9 @@ struct vpmc_counter {
  * @offline: OFFLINE system-wide users, while @online is false
  * @later: users whose preemption callback a context switch deferred
  * @pmu: the instance it belongs to
+ * @parked: counters a context switch left counting with no user; empty
+ *	outside vpmc_core_switch_begin() .. vpmc_core_switch_end()
+ * @park_node: in that switch's list of arbiters with parked counters
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
  * @work: delivers @pending through vpmc_pmu_overflow(), then @later
  * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
@@ -98,6 +101,8 @@ struct vpmc_cpu {
 	struct list_head offline;
 	struct list_head later;
 	struct vpmc_pmu *pmu;
+	unsigned long parked;
+	struct list_head park_node;
 	unsigned long pending;
 	struct irq_work work;
 	struct vpmc_counter ctr[];

@@ -135,15 +135,21 @@ struct vpmc_cpu;
  * struct vpmc_switch - a context switch's batch of users
  * @vc: the arbiter whose lock the batch holds, or NULL
  * @notify: preemption callbacks owed, handed to @vc's irq_work
+ * @parked: arbiters with counters parked by this switch (core/arbiter.c)
+ * @now: the switch's time (local_clock()) for all its users' times; 0
+ *	until the first needs it
  */
 struct vpmc_switch {
+	u64 now;
 	struct vpmc_cpu *vc;
 	struct list_head notify;
+	struct list_head parked;
 };
 
 void vpmc_core_switch_begin(struct vpmc_switch *sw);
 void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user);
 void vpmc_core_switch_out(struct vpmc_switch *sw, struct vpmc_user *user);
+void vpmc_core_switch_unlock(struct vpmc_switch *sw);
 void vpmc_core_switch_end(struct vpmc_switch *sw);
 
 /* === core/hotplug.c: CPU hotplug and events kept on every CPU === */

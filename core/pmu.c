@@ -130,6 +130,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		INIT_LIST_HEAD(&vc->waiting);
 		INIT_LIST_HEAD(&vc->offline);
 		INIT_LIST_HEAD(&vc->later);
+		INIT_LIST_HEAD(&vc->park_node);
 		vc->pmu = pmu;
 		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
 		for (i = 0; i < n; i++) {

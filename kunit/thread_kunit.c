@@ -9,7 +9,8 @@
  * migration with an overflow period, exit, fork inheritance, destruction
  * while the thread runs elsewhere, priorities at switch-in, CPU hotplug,
  * permissions, one switch over two PMU instances with each thread reading
- * its own count, and that the scheduler hooks are off when unused.
+ * its own count, a counter going on from one thread to the next, and that
+ * the scheduler hooks are off when unused.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -28,6 +29,7 @@ MODULE_IMPORT_NS(VPMC_INTERNAL);
 
 #define EV_A		0x10
 #define EV_B		0x11
+#define EV_C		0x12
 #define ROUNDS		20
 
 struct th_ctx {
@@ -381,6 +383,140 @@ static void thread_two_pmus(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpmc_sim_destroy(pmu2), 0);
 }
 
+/**
+ * struct th_pong - one of two kthreads that hand the CPU to each other
+ * @task: the kthread (a reference is held)
+ * @pmu: where to inject
+ * @peer: the other one, woken after each turn
+ * @go: its turn
+ * @done: completed after its last turn, before it exits
+ * @config: the events it injects, each @amount times a turn
+ * @amount: events per turn
+ * @turns: turns to take
+ * @injected: events of each of @config injected in all its turns
+ * @err: a failed injection
+ */
+struct th_pong {
+	struct task_struct *task;
+	struct vpmc_pmu *pmu;
+	struct th_pong *peer;
+	struct completion go;
+	struct completion *done;
+	u64 config[2];
+	u64 amount;
+	unsigned int turns;
+	u64 injected;
+	int err;
+};
+
+static int th_pong_fn(void *arg)
+{
+	struct th_pong *p = arg;
+	unsigned int i, k;
+	int cpu, ret = 0;
+
+	for (i = 0; i < p->turns; i++) {
+		wait_for_completion(&p->go);
+		cpu = get_cpu();
+		for (k = 0; k < 2 && !ret; k++)
+			ret = vpmc_sim_inject(p->pmu, cpu, p->config[k], p->amount);
+		put_cpu();
+		if (ret)
+			p->err = ret;
+		else
+			p->injected += p->amount;
+		/* Wakes the peer on this CPU, then sleeps: a switch to it. */
+		complete(&p->peer->go);
+	}
+	complete(p->done);
+	return 0;
+}
+
+static void th_pong_start(struct kunit *test, struct th_pong *p, struct th_pong *peer,
+			  struct completion *done, u64 ev0, u64 ev1, int cpu)
+{
+	p->peer = peer;
+	p->done = done;
+	p->config[0] = ev0;
+	p->config[1] = ev1;
+	init_completion(&p->go);
+	p->task = kthread_create(th_pong_fn, p, "vpmc-kunit-pong");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p->task));
+	get_task_struct(p->task);
+	kthread_bind(p->task, cpu);
+}
+
+static void th_pong_reap(struct kunit *test, struct th_pong *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < 200 && !READ_ONCE(p->task->exit_state); i++)
+		msleep(20);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(p->task->exit_state) != 0);
+	put_task_struct(p->task);
+}
+
+/*
+ * Two threads on one CPU hand it to each other, a counting EV_A and EV_B,
+ * b EV_A and EV_C. The hook switches both in one batch: the counter of
+ * EV_A a leaves goes on for b (and back) with no disable and enable, so a
+ * switch enables one counter, not two; a counter nobody takes is disabled
+ * when the switch ends. Counts stay exact.
+ */
+static void thread_switch_parks_counter(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 4);
+	int cpu = cpumask_first(cpu_online_mask);
+	struct vpmc *va, *va2, *vb, *vb2;
+	struct th_pong a = {}, b = {};
+	unsigned long n0, n1, mask;
+	DECLARE_COMPLETION_ONSTACK(done);
+	unsigned int turns = 5 * ROUNDS;
+
+	a.pmu = pmu;
+	b.pmu = pmu;
+	a.amount = 3;
+	b.amount = 5;
+	a.turns = turns;
+	b.turns = turns;
+	th_pong_start(test, &a, &b, &done, EV_A, EV_B, cpu);
+	th_pong_start(test, &b, &a, &done, EV_A, EV_C, cpu);
+	va = th_vpmc(test, pmu, a.task, EV_A, 0);
+	va2 = th_vpmc(test, pmu, a.task, EV_B, 0);
+	vb = th_vpmc(test, pmu, b.task, EV_A, 0);
+	vb2 = th_vpmc(test, pmu, b.task, EV_C, 0);
+	vpmc_sim_enabled(pmu, cpu, &n0);
+	wake_up_process(a.task);
+	wake_up_process(b.task);
+	complete(&a.go);
+	wait_for_completion(&done);
+	wait_for_completion(&done);
+	th_pong_reap(test, &a);
+	th_pong_reap(test, &b);
+	mask = vpmc_sim_enabled(pmu, cpu, &n1);
+
+	KUNIT_EXPECT_EQ(test, a.err, 0);
+	KUNIT_EXPECT_EQ(test, b.err, 0);
+	KUNIT_EXPECT_EQ(test, th_count(test, va), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, va2), a.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), b.injected);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb2), b.injected);
+	/*
+	 * 2 * turns switches between them, each enabling EV_B's or EV_C's
+	 * counter, where enabling EV_A's as well would make 4 * turns; a
+	 * third task running between them now and then costs a few more.
+	 */
+	KUNIT_EXPECT_LT(test, n1 - n0, 3UL * turns);
+	kunit_info(test, "%lu enables in %u switches\n", n1 - n0, 2 * turns);
+	/* Nobody runs: nothing is left enabled, nothing parked. */
+	KUNIT_EXPECT_EQ(test, mask, 0UL);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_check(pmu), 0);
+	vpmc_destroy(va);
+	vpmc_destroy(va2);
+	vpmc_destroy(vb);
+	vpmc_destroy(vb2);
+}
+
 /* A child's count folds into its parent's inherited virtual PMC at exit. */
 static void thread_inherit(struct kunit *test)
 {
@@ -628,6 +764,7 @@ static struct kunit_case thread_cases[] = {
 	KUNIT_CASE(thread_alternate),
 	KUNIT_CASE(thread_migrate),
 	KUNIT_CASE(thread_two_pmus),
+	KUNIT_CASE(thread_switch_parks_counter),
 	KUNIT_CASE(thread_inherit),
 	KUNIT_CASE(thread_inherit_destroy),
 	KUNIT_CASE(thread_destroy_running),

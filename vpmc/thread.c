@@ -16,7 +16,9 @@
  *    their CPU's arbiter, keeping count and distance to the next threshold;
  *    the next thread's are switched in, taking counters by the arbiter's
  *    rules (sharing a counter already counting their event, system-wide
- *    virtual PMCs included) or waiting for one;
+ *    virtual PMCs included) or waiting for one; both in one batch, so a
+ *    counter the previous thread leaves goes on for the next one's user of
+ *    the same event (core/arbiter.c parks it);
  *  - sched_process_exit: the thread's count is final; its owner is told
  *    from a workqueue (VPMC_NOTICE_EXIT);
  *  - sched_process_fork: with VPMC_F_INHERIT, the child gets its own
@@ -232,45 +234,48 @@ static void vt_put(struct vpmc_task *vt)
 
 /* === The scheduler hooks === */
 
-static void vt_switch_out(struct vpmc_task *vt)
+static void vt_switch_out(struct vpmc_switch *sw, struct vpmc_task *vt)
 {
-	struct vpmc_switch sw;
 	struct vpmc_thread *t;
 
-	vpmc_core_switch_begin(&sw);
 	raw_spin_lock(&vt->lock);
 	list_for_each_entry(t, &vt->vpmcs, tnode)
-		vpmc_core_switch_out(&sw, &t->vpmc.user);
-	vpmc_core_switch_end(&sw);
+		vpmc_core_switch_out(sw, &t->vpmc.user);
+	vpmc_core_switch_unlock(sw);
 	raw_spin_unlock(&vt->lock);
 }
 
-static void vt_switch_in(struct vpmc_task *vt)
+static void vt_switch_in(struct vpmc_switch *sw, struct vpmc_task *vt)
 {
-	struct vpmc_switch sw;
 	struct vpmc_thread *t;
 
-	vpmc_core_switch_begin(&sw);
 	raw_spin_lock(&vt->lock);
 	if (!vt->exited)
 		list_for_each_entry(t, &vt->vpmcs, tnode)
-			vpmc_core_switch_in(&sw, &t->vpmc.user);
-	vpmc_core_switch_end(&sw);
+			vpmc_core_switch_in(sw, &t->vpmc.user);
+	vpmc_core_switch_unlock(sw);
 	raw_spin_unlock(&vt->lock);
 }
 
-/* Runqueue lock held, interrupts disabled, RCU-sched read side. */
+/*
+ * Runqueue lock held, interrupts disabled, RCU-sched read side. One batch
+ * for both threads: a counter @prev leaves goes on counting for @next if
+ * @next counts the same event.
+ */
 static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev,
 			      struct task_struct *next, unsigned int prev_state)
 {
+	struct vpmc_switch sw;
 	struct vpmc_task *vt;
 
+	vpmc_core_switch_begin(&sw);
 	vt = vt_find(prev);
 	if (vt)
-		vt_switch_out(vt);
+		vt_switch_out(&sw, vt);
 	vt = vt_find(next);
 	if (vt)
-		vt_switch_in(vt);
+		vt_switch_in(&sw, vt);
+	vpmc_core_switch_end(&sw);
 }
 
 /* Fold an exited inherited virtual PMC into its root, then free it. */
@@ -635,9 +640,13 @@ static void __vt_sync(void *info)
 {
 	struct vpmc_task *vt = info;
 
+	struct vpmc_switch sw;
+
 	if (current != vt->task)
 		return;
-	vt_switch_in(vt);
+	vpmc_core_switch_begin(&sw);
+	vt_switch_in(&sw, vt);
+	vpmc_core_switch_end(&sw);
 }
 
 /*

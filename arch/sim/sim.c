@@ -63,6 +63,7 @@ struct sim_counter {
 	u64 raw;
 	u64 config;
 	bool enabled;
+	unsigned long enables;
 };
 
 /**
@@ -138,12 +139,13 @@ static void sim_enable(void *priv, int cpu, unsigned int idx, u64 config)
 	struct sim_counter *c = sim_ctr(priv, cpu, idx);
 
 	c->config = config;
-	c->enabled = true;
+	WRITE_ONCE(c->enabled, true);
+	WRITE_ONCE(c->enables, c->enables + 1);
 }
 
 static void sim_disable(void *priv, int cpu, unsigned int idx)
 {
-	sim_ctr(priv, cpu, idx)->enabled = false;
+	WRITE_ONCE(sim_ctr(priv, cpu, idx)->enabled, false);
 }
 
 static u64 sim_read(void *priv, int cpu, unsigned int idx)
@@ -284,6 +286,36 @@ int vpmc_sim_inject(struct vpmc_pmu *pmu, int cpu, u64 config, u64 events)
 	return vpmc_pmu_call(cpu, __sim_inject, &in);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_sim_inject, VPMC_INTERNAL);
+
+/**
+ * vpmc_sim_enabled() - which counters of a CPU the arbiter left enabled
+ * @pmu: a simulated PMU instance
+ * @cpu: the CPU
+ * @enables: if not NULL, set to the number of enable() calls on @cpu's
+ *	counters so far
+ *
+ * Context: any; exact once the arbiter of @cpu is quiet.
+ * Return: the mask of @cpu's enabled counters.
+ */
+unsigned long vpmc_sim_enabled(struct vpmc_pmu *pmu, int cpu,
+			       unsigned long *enables)
+{
+	struct vpmc_sim *sim = vpmc_pmu_priv(pmu);
+	unsigned long mask = 0, n = 0;
+	unsigned int idx;
+
+	for (idx = 0; idx < sim->num; idx++) {
+		struct sim_counter *c = sim_ctr(sim, cpu, idx);
+
+		if (READ_ONCE(c->enabled))
+			mask |= BIT(idx);
+		n += READ_ONCE(c->enables);
+	}
+	if (enables)
+		*enables = n;
+	return mask;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_sim_enabled, VPMC_INTERNAL);
 
 /**
  * vpmc_sim_create_default() - the simulated PMU vpmc.ko serves with backend=sim

@@ -42,5 +42,7 @@ struct vpmc_sim_config {
 struct vpmc_pmu *vpmc_sim_create(const struct vpmc_sim_config *config);
 int vpmc_sim_destroy(struct vpmc_pmu *pmu);
 int vpmc_sim_inject(struct vpmc_pmu *pmu, int cpu, u64 config, u64 events);
+unsigned long vpmc_sim_enabled(struct vpmc_pmu *pmu, int cpu,
+			       unsigned long *enables);
 
 #endif /* _VPMC_ARCH_SIM_H */
