@@ -6,8 +6,8 @@
  * hash table that the scheduler hooks read under RCU. A module cannot
  * patch the scheduler, so three tracepoints are hooked, and only while
  * per-thread virtual PMCs are in use (tracepoints are static keys: with no
- * probe registered, the scheduler pays nothing). The hooks go
- * VPMC_UNHOOK_DELAY after the last per-thread virtual PMC: registering
+ * probe registered, the scheduler pays nothing). The hooks go unhook_ms
+ * (a module parameter) after the last per-thread virtual PMC: registering
  * and unregistering patch the scheduler's text, which a program that
  * creates and destroys per-thread counters in a loop should not make
  * happen at every turn (under TCG, x86 guests have hung in that patching,
@@ -45,6 +45,7 @@
 #include <linux/hashtable.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
 #include <linux/rculist.h>
@@ -493,7 +494,10 @@ static struct vpmc_hook vpmc_hooks[] = {
 
 /* Whether the hooks are registered; vpmc_thread_mutex. */
 static bool vpmc_hooked;
-#define VPMC_UNHOOK_DELAY	(5 * HZ)
+/* How long the hooks stay after the last per-thread virtual PMC went. */
+static unsigned int unhook_ms = 5000;
+module_param(unhook_ms, uint, 0644);
+MODULE_PARM_DESC(unhook_ms, "ms the scheduler hooks stay after the last per-thread virtual PMC (default 5000)");
 static void vpmc_unhook_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(vpmc_unhook_work, vpmc_unhook_fn);
 
@@ -549,7 +553,7 @@ static void vpmc_unhook_fn(struct work_struct *work)
  *
  * Checks the tracepoints' own probe lists, not just vpmc's flag. With no
  * per-thread virtual PMC left, it first unhooks without waiting for
- * VPMC_UNHOOK_DELAY, so a test sees what the hooks will be.
+ * unhook_ms, so a test sees what the hooks will be.
  *
  * Context: process context, may sleep.
  * Return: true if a vpmc probe is registered on any of the tracepoints.
@@ -578,7 +582,8 @@ static void vpmc_root_put(void)
 {
 	lockdep_assert_held(&vpmc_thread_mutex);
 	if (!--vpmc_nr_roots)
-		mod_delayed_work(system_wq, &vpmc_unhook_work, VPMC_UNHOOK_DELAY);
+		mod_delayed_work(system_wq, &vpmc_unhook_work,
+				 msecs_to_jiffies(READ_ONCE(unhook_ms)));
 }
 
 /* === Permissions === */

@@ -5,7 +5,8 @@
 # the VPMC-BENCH lines from the console log.
 echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
 echo -1 >/proc/sys/kernel/perf_event_paranoid
-step load-vpmc modload "$M/vpmc.ko" backend=perf
+# unhook_ms=0: B4's bare and perf rounds run without vpmc's hooks.
+step load-vpmc modload "$M/vpmc.ko" backend=perf unhook_ms=0
 step load-perfmon modload "$M/vpmc_perfmon.ko"
 step load-bench modload "$M/vpmc_bench.ko"
 step bench bench-run full
