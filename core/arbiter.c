@@ -187,7 +187,8 @@ static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 		pmu->ops->enable(pmu->priv, vc->cpu, idx, c->config);
 		c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
 	}
-	c->nr_users++;
+	if (!c->nr_users++)
+		__set_bit(idx, &vc->used);
 	list_add_tail(&user->node, &c->users);
 	user->state = VPMC_USER_ACTIVE;
 	user->idx = idx;
@@ -209,6 +210,7 @@ static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user 
 	user->state = VPMC_USER_DETACHED;
 	if (--c->nr_users)
 		return;
+	__clear_bit(user->idx, &vc->used);
 	WARN_ON_ONCE(timerqueue_getnext(&c->tq));
 	if (!sw) {
 		pmu->ops->disable(pmu->priv, vc->cpu, user->idx);
@@ -339,19 +341,24 @@ static void defer_notify(struct vpmc_cpu *vc, struct list_head *notify)
 
 enum { PLACE_SHARE, PLACE_FREE, PLACE_PREEMPT };
 
-/* Where @user could go now: a counter index (and @how), or -EBUSY. */
+/*
+ * Where @user could go now: a counter index (and @how), or -EBUSY. The
+ * counters are word-sized masks (@allowed, vpmc_cpu.used and .parked), so
+ * that for_each_set_bit() over BITS_PER_LONG is inline: a context switch
+ * places every user of the next thread through here.
+ */
 static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 		 struct vpmc_user *user, int *how)
 {
-	unsigned int n = pmu->desc.num_counters;
+	unsigned long used = user->allowed & vc->used, m;
 	int idx, best = -1, best_prio = INT_MAX;
 	int pass;
 
 	if (!(user->flags & VPMC_F_EXCLUSIVE)) {
-		for_each_set_bit(idx, &user->allowed, n) {
+		for_each_set_bit(idx, &used, BITS_PER_LONG) {
 			struct vpmc_counter *c = &vc->ctr[idx];
 
-			if (c->nr_users && !c->exclusive && c->config == user->config) {
+			if (!c->exclusive && c->config == user->config) {
 				*how = PLACE_SHARE;
 				return idx;
 			}
@@ -361,32 +368,26 @@ static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	 * Free counters: one a context switch parked on the same event (it
 	 * goes on counting), fixed ones, general ones, then other parked ones.
 	 */
-	for_each_set_bit(idx, &vc->parked, n) {
-		if ((user->allowed & BIT(idx)) && vc->ctr[idx].config == user->config) {
-			*how = PLACE_FREE;
+	*how = PLACE_FREE;
+	m = user->allowed & vc->parked;
+	for_each_set_bit(idx, &m, BITS_PER_LONG)
+		if (vc->ctr[idx].config == user->config)
 			return idx;
-		}
-	}
-	for (pass = 0; pass < 3; pass++) {
+	m = user->allowed & ~vc->used & ~vc->parked;
+	for (pass = 0; pass < 2; pass++) {
 		enum vpmc_counter_kind kind = pass ? VPMC_COUNTER_GENERAL :
 						     VPMC_COUNTER_FIXED;
-		bool parked_pass = pass == 2;
 
-		for_each_set_bit(idx, &user->allowed, n) {
-			if (vc->ctr[idx].nr_users ||
-			    test_bit(idx, &vc->parked) != parked_pass ||
-			    (!parked_pass && pmu->desc.counters[idx].kind != kind))
-				continue;
-			*how = PLACE_FREE;
-			return idx;
-		}
+		for_each_set_bit(idx, &m, BITS_PER_LONG)
+			if (pmu->desc.counters[idx].kind == kind)
+				return idx;
 	}
-	for_each_set_bit(idx, &user->allowed, n) {
-		int top;
+	m = user->allowed & vc->parked;
+	if (m)
+		return __ffs(m);
+	for_each_set_bit(idx, &used, BITS_PER_LONG) {
+		int top = ctr_top_prio(&vc->ctr[idx]);
 
-		if (!vc->ctr[idx].nr_users)
-			continue;
-		top = ctr_top_prio(&vc->ctr[idx]);
 		if (top < user->prio && top < best_prio) {
 			best = idx;
 			best_prio = top;
@@ -1288,6 +1289,7 @@ static void __check(void *info)
 		}
 		CHECK(n == c->nr_users, "counter %u: %u users listed, %u counted",
 		      i, n, c->nr_users);
+		CHECK(!!(vc->used & BIT(i)) == !!n, "counter %u: used bit wrong", i);
 		CHECK(!c->exclusive || n <= 1, "exclusive counter %u shared", i);
 		for (node = timerqueue_getnext(&c->tq); node;
 		     node = timerqueue_iterate_next(node)) {

@@ -83,6 +83,7 @@ struct vpmc_counter {
  * @offline: OFFLINE system-wide users, while @online is false
  * @later: users whose preemption callback a context switch deferred
  * @pmu: the instance it belongs to
+ * @used: counters with users (nr_users > 0)
  * @parked: counters a context switch left counting with no user; empty
  *	outside vpmc_core_switch_begin() .. vpmc_core_switch_end()
  * @park_node: in that switch's list of arbiters with parked counters
@@ -101,6 +102,7 @@ struct vpmc_cpu {
 	struct list_head offline;
 	struct list_head later;
 	struct vpmc_pmu *pmu;
+	unsigned long used;
 	unsigned long parked;
 	struct list_head park_node;
 	unsigned long pending;
