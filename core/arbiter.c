@@ -119,23 +119,13 @@ static void ctr_update(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int i
 	c->prev = raw;
 }
 
-/*
- * Make counter @idx interrupt at its earliest threshold (or half range).
- * A 64-bit counter with no threshold and none programmed since it was
- * enabled is left alone: its half range is centuries away. A backend may
- * then still interrupt early for a period set before it was disabled;
- * @force (after an interrupt) reprograms it anyway, so that happens once.
- */
-static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
-			bool force)
+/* Program counter @idx for threshold @next, or half its range if NULL. */
+static void ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
+			  struct timerqueue_node *next)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
-	struct timerqueue_node *next;
 	u64 dist = c->mask >> 1;
 
-	next = timerqueue_getnext(&c->tq);
-	if (!next && !c->armed && !force && c->mask == U64_MAX)
-		return;
 	ctr_update(pmu, vc, idx);
 	if (next) {
 		s64 left = next->expires - (s64)c->count;
@@ -148,6 +138,25 @@ static void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int 
 	pmu->ops->set_period(pmu->priv, vc->cpu, idx, dist);
 	c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
 	c->armed = next;
+}
+
+/*
+ * Make counter @idx interrupt at its earliest threshold (or half range).
+ * A 64-bit counter with no threshold and none programmed since it was
+ * enabled is left alone: its half range is centuries away. A backend may
+ * then still interrupt early for a period set before it was disabled;
+ * @force (after an interrupt) reprograms it anyway, so that happens once.
+ * Inline: every switch-in asks, and most answers are "leave it".
+ */
+static __always_inline void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+					unsigned int idx, bool force)
+{
+	struct vpmc_counter *c = &vc->ctr[idx];
+	struct timerqueue_node *next = timerqueue_getnext(&c->tq);
+
+	if (!next && !c->armed && !force && c->mask == U64_MAX)
+		return;
+	ctr_reprogram(pmu, vc, idx, next);
 }
 
 /* Disable a counter a context switch left enabled with no user. */
@@ -529,7 +538,8 @@ static void user_take_off(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 		list_del_init(&user->node);
 		user->state = VPMC_USER_DETACHED;
 	}
-	list_del_init(&user->notify);
+	if (!list_empty(&user->notify))
+		list_del_init(&user->notify);
 	vc->nr_users--;
 }
 
