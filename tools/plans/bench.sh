@@ -15,6 +15,9 @@ step bench bench-run full
 # B4 and B3, perf's side of B4, and B1 and B7 (both sides in one run: the
 # module column tells them apart). B2 runs with interrupts off, where
 # cpu-clock cannot sample.
+# B4 function by function: instructions per call of vpmc's and perf's
+# context-switch hooks (ftrace under icount).
+step profile-switch bench-switchcost
 step profile-pipe-vpmc bench-profile bench_pipe 20000 vpmc
 step profile-pipe-perf bench-profile bench_pipe 20000 perf
 step profile-read4-vpmc bench-profile bench_read4 100000 vpmc
