@@ -1426,21 +1426,34 @@ static void __thread_detach(void *info)
 	user_locked(info, op_thread_detach);
 }
 
+static void __nothing(void *info)
+{
+}
+
 /**
  * vpmc_core_thread_detach() - take a per-thread user off for good
  * @user: a user prepared by vpmc_core_thread_init()
  *
  * Detaches it from the CPU its thread runs on, if it runs, and keeps it
- * detached; its count stays readable.
+ * detached; its count stays readable. Then it waits for the CPU the user
+ * last ran on: a context switch there may have taken it off just before
+ * and still have its counter parked, bound to the event's backing counter
+ * until the switch ends. Once this returns, no switch can park it again
+ * (it is dead), so its event may be released.
  *
  * Context: process context, may sleep.
  */
 void vpmc_core_thread_detach(struct vpmc_user *user)
 {
 	struct vpmc_call call = {};
+	int cpu;
 
 	might_sleep();
 	user_call(user, __thread_detach, &call);
+	/* Dead now: nothing moves it any more. An offline CPU switches nothing. */
+	cpu = READ_ONCE(user->cpu);
+	if (cpu >= 0 && cpu < nr_cpu_ids)
+		vpmc_pmu_call(cpu, __nothing, NULL);
 	if (user->evref)
 		vpmc_events_put(user->pmu, user->config);
 	user->evref = false;

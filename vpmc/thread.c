@@ -644,7 +644,6 @@ static void vpmc_resolve_ptrace(void)
 static void __vt_sync(void *info)
 {
 	struct vpmc_task *vt = info;
-
 	struct vpmc_switch sw;
 
 	if (current != vt->task)
