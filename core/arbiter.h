@@ -68,7 +68,11 @@ struct vpmc_counter {
  *     DETACHED, anywhere with only tlock held (a detached user has no
  *     counter, so its fields are all tlock guards). Callbacks owed by a
  *     context switch cannot run under the runqueue lock: they are queued
- *     on @later and delivered by @work.
+ *     on @later and delivered by @work. The hook holds one thread's tlock
+ *     at a time, and the arbiter lock only under it; a counter the
+ *     previous thread left parked (@parked) belongs to no user, and its
+ *     backend event outlives it because vpmc_core_thread_detach() waits
+ *     for the user's last CPU.
  */
 
 /**
