@@ -251,6 +251,19 @@ static bool user_counting(struct vpmc_user *user)
 	return user->state == VPMC_USER_ACTIVE && user->started;
 }
 
+/* The user's count now, from its counter's raw value; no update. */
+static u64 user_count_live(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			   struct vpmc_user *user)
+{
+	struct vpmc_counter *c = &vc->ctr[user->idx];
+	u64 raw;
+
+	if (!user_counting(user))
+		return user->saved;
+	raw = pmu->ops->read(pmu->priv, vc->cpu, user->idx);
+	return user->saved + c->count + ((raw - c->prev) & c->mask) - user->base;
+}
+
 /* The user's count; its counter must have been updated. */
 static u64 user_count(struct vpmc_cpu *vc, struct vpmc_user *user)
 {
@@ -359,7 +372,8 @@ enum { PLACE_SHARE, PLACE_FREE, PLACE_PREEMPT };
 static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 		 struct vpmc_user *user, int *how)
 {
-	unsigned long used = user->allowed & vc->used, m;
+	unsigned long used = user->allowed & vc->used;
+	unsigned long parked = user->allowed & vc->parked, m;
 	int idx, best = -1, best_prio = INT_MAX;
 	int pass;
 
@@ -378,8 +392,7 @@ static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	 * goes on counting), fixed ones, general ones, then other parked ones.
 	 */
 	*how = PLACE_FREE;
-	m = user->allowed & vc->parked;
-	for_each_set_bit(idx, &m, BITS_PER_LONG)
+	for_each_set_bit(idx, &parked, BITS_PER_LONG)
 		if (vc->ctr[idx].config == user->config)
 			return idx;
 	m = user->allowed & ~vc->used & ~vc->parked;
@@ -391,9 +404,8 @@ static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 			if (pmu->desc.counters[idx].kind == kind)
 				return idx;
 	}
-	m = user->allowed & vc->parked;
-	if (m)
-		return __ffs(m);
+	if (parked)
+		return __ffs(parked);
 	for_each_set_bit(idx, &used, BITS_PER_LONG) {
 		int top = ctr_top_prio(&vc->ctr[idx]);
 
@@ -904,7 +916,7 @@ static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
 	struct vpmc_cpu *vc;
 	unsigned int seq;
 	bool done = false;
-	u64 count, delta;
+	u64 delta;
 
 	if (in_nmi() || (user->tlock && !mine))
 		return false;
@@ -918,15 +930,8 @@ static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
 			goto out;
 		if (user->tlock && (!user_attached(user) || user->cpu != cpu))
 			goto out;
-		count = user->saved;
-		if (user_counting(user)) {
-			struct vpmc_counter *c = &vc->ctr[user->idx];
-			u64 raw = pmu->ops->read(pmu->priv, vc->cpu, user->idx);
-
-			count += c->count + ((raw - c->prev) & c->mask) - user->base;
-		}
+		value->count = user_count_live(pmu, vc, user);
 		delta = local_clock() - user->tstamp;
-		value->count = count;
 		value->time_enabled = user->time_enabled;
 		value->time_running = user->time_running;
 		if (user->started && user_attached(user)) {
@@ -1056,17 +1061,10 @@ int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
 	seq = raw_read_seqcount(&vc->seq);
 	if (seq & 1)
 		return -EAGAIN;
-	if (user->state == VPMC_USER_WAITING) {
+	if (user->state == VPMC_USER_WAITING)
 		ret = -EBUSY;
-	} else if (user_counting(user)) {
-		struct vpmc_counter *c = &vc->ctr[user->idx];
-		u64 raw = pmu->ops->read(pmu->priv, vc->cpu, user->idx);
-
-		val = user->saved + c->count + ((raw - c->prev) & c->mask) -
-		      user->base;
-	} else {
-		val = user->saved;
-	}
+	else
+		val = user_count_live(pmu, vc, user);
 	if (read_seqcount_retry(&vc->seq, seq))
 		return -EAGAIN;
 	if (!ret)
@@ -1426,34 +1424,21 @@ static void __thread_detach(void *info)
 	user_locked(info, op_thread_detach);
 }
 
-static void __nothing(void *info)
-{
-}
-
 /**
  * vpmc_core_thread_detach() - take a per-thread user off for good
  * @user: a user prepared by vpmc_core_thread_init()
  *
  * Detaches it from the CPU its thread runs on, if it runs, and keeps it
- * detached; its count stays readable. Then it waits for the CPU the user
- * last ran on: a context switch there may have taken it off just before
- * and still have its counter parked, bound to the event's backing counter
- * until the switch ends. Once this returns, no switch can park it again
- * (it is dead), so its event may be released.
+ * detached; its count stays readable.
  *
  * Context: process context, may sleep.
  */
 void vpmc_core_thread_detach(struct vpmc_user *user)
 {
 	struct vpmc_call call = {};
-	int cpu;
 
 	might_sleep();
 	user_call(user, __thread_detach, &call);
-	/* Dead now: nothing moves it any more. An offline CPU switches nothing. */
-	cpu = READ_ONCE(user->cpu);
-	if (cpu >= 0 && cpu < nr_cpu_ids)
-		vpmc_pmu_call(cpu, __nothing, NULL);
 	if (user->evref)
 		vpmc_events_put(user->pmu, user->config);
 	user->evref = false;

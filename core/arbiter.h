@@ -71,8 +71,8 @@ struct vpmc_counter {
  *     on @later and delivered by @work. The hook holds one thread's tlock
  *     at a time, and the arbiter lock only under it; a counter the
  *     previous thread left parked (@parked) belongs to no user, and its
- *     backend event outlives it because vpmc_core_thread_detach() waits
- *     for the user's last CPU.
+ *     backend event outlives it because vpmc_events_put() waits for every
+ *     CPU's interrupts to come back on before releasing one.
  */
 
 /**

@@ -22,6 +22,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 
 #include "arbiter.h"
 
@@ -149,6 +150,14 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 			continue;
 		if (--ev->refs)
 			break;
+		/*
+		 * A context switch may still hold a counter of the event
+		 * parked, bound to its backing event, after the last user's
+		 * thread lock was dropped (core/arbiter.c); it ends with
+		 * interrupts back on, which the kick waits for. Every user
+		 * is dead by now: none is parked again.
+		 */
+		kick_all_cpus_sync();
 		for_each_online_cpu(cpu)
 			events_cpu_put(ev, cpu);
 		list_del(&ev->node);
