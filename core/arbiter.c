@@ -251,9 +251,13 @@ static bool user_counting(struct vpmc_user *user)
 	return user->state == VPMC_USER_ACTIVE && user->started;
 }
 
-/* The user's count now, from its counter's raw value; no update. */
-static u64 user_count_live(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-			   struct vpmc_user *user)
+/*
+ * The user's count now, from its counter's raw value; no update. Inline:
+ * the lockless reads are its callers.
+ */
+static __always_inline u64 user_count_live(struct vpmc_pmu *pmu,
+					   struct vpmc_cpu *vc,
+					   struct vpmc_user *user)
 {
 	struct vpmc_counter *c = &vc->ctr[user->idx];
 	u64 raw;
