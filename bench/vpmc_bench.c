@@ -270,14 +270,21 @@ static int bench_users(struct vpmc_pmu *pmu, u64 config, int cpu,
 			return ret;
 		}
 		vpmc_start(v[i]);
+		/*
+		 * The ones started already interrupt meanwhile: on a slow
+		 * guest, 1000 of them kept the CPU from scheduling for 30 s.
+		 */
+		cond_resched();
 	}
 	return 0;
 }
 
 static void bench_put(struct vpmc **v, unsigned int n)
 {
-	while (n--)
+	while (n--) {
 		vpmc_destroy(v[n]);
+		cond_resched();
+	}
 }
 
 static int bench_ovf(unsigned int n, u64 events, u64 *vr, u64 *pr)
