@@ -34,6 +34,10 @@ run:
 bench:
 	scripts/bench.sh
 
+itrace:
+	scripts/setup.sh
+	scripts/itrace.sh
+
 clean:
 	-$(KBUILD) clean
 	rm -rf build tools/out
@@ -48,12 +52,13 @@ help:
 	@echo '                        in QEMU guests; last line "N passed, N failed"'
 	@echo '  make run [ARCH=arm64] set up and show the demo in a stock-kernel guest'
 	@echo '  make bench            vpmc against perf events in x86_64 and arm64 guests: table, CSV, PNG'
+	@echo '  make itrace           instruction-exact call trees of the x86 benchmarks (part of bench)'
 	@echo '  make clean            remove build products'
 	@echo
 	@echo '  KDIR=<dir>            kernel build tree to build the modules against'
 	@echo '  ARCH=arm64            cross-build for arm64 (aarch64-linux-gnu-gcc)'
 	@echo '  VPMC_CACHE=<dir>      where kernels and packages are cached (~/.cache/vpmc)'
 
-.PHONY: modules modules_install tools check run bench clean help
+.PHONY: modules modules_install tools check run bench itrace clean help
 
 endif

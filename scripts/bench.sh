@@ -3,8 +3,9 @@
 # make bench: set up, boot the stock x86_64 guest with vpmc on the perf
 # backend and run every benchmark REPS times (tools/plans/bench.sh), then
 # the stock arm64 guest under -icount for B5 and B6 on its emulated PMU
-# (tools/plans/bench-icount.sh), and report the table,
-# build/bench/bench.csv and build/bench/bench.png.
+# (tools/plans/bench-icount.sh), then scripts/itrace.sh's instruction
+# profiles, and report the table, build/bench/bench.csv and
+# build/bench/bench.png.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,6 +19,8 @@ for p in $(tr -d '\r' <"$log" | sed -n 's/^VPMC-STEP-BEGIN \(profile-.*\)/\1/p')
 	tr -d '\r' <"$log" | sed -n "/^VPMC-STEP-BEGIN $p\$/,/^VPMC-KMSG-BEGIN/p" | sed '1d;$d' \
 		>"$VPMC_BUILD/bench/$p.txt"
 done
+# Where the instructions go, exactly, function by function (B1-B4).
+"$VPMC_TOP/scripts/itrace.sh"
 echo "profiles: $VPMC_BUILD/bench/profile-*.txt"
 python3 "$VPMC_TOP/scripts/bench-report.py" "$VPMC_BUILD/bench" \
 	"$VPMC_BUILD/logs/stock-x86_64-bench.log" "$VPMC_BUILD/logs/stock-arm64-bench-icount.log"

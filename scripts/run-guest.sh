@@ -84,7 +84,7 @@ x86_64)
 	# perfmon-sets test (counting gaps of set switches) would mistake for
 	# lost counts, so the check and demo plans keep one thread per vCPU.
 	accel=tcg
-	case $plan in bench | soak) accel=tcg,thread=single ;; esac
+	case $plan in bench | soak | itrace) accel=tcg,thread=single ;; esac
 	qemu=(qemu-system-x86_64 -M q35 -accel "$accel" -cpu max
 		-append "console=ttyS0 $cmdline")
 	[ "$root" = host ] && qemu+=(-virtfs
@@ -104,7 +104,7 @@ case $plan in icount | bench-icount) qemu+=(-icount shift=0) ;; esac
 # round to the next (B4's round trips: 82 to 164 us). With icount, x86
 # did not get past bringing up its second vCPU in minutes, and no x86
 # benchmark needs one: each runs on the CPU it starts on.
-case $arch-$plan in x86_64-bench) smp=1 qemu+=(-icount shift=0) ;; esac
+case $arch-$plan in x86_64-bench | x86_64-itrace) smp=1 qemu+=(-icount shift=0) ;; esac
 qemu+=(-smp "$smp" -m 2G -no-reboot -display none -monitor none -serial stdio
 	-kernel "$image" -initrd "$stage/initrd.gz")
 # shellcheck disable=SC2206 # word splitting is the point
