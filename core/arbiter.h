@@ -19,7 +19,7 @@
  * @exclusive: its only user asked for VPMC_F_EXCLUSIVE
  * @armed: programmed for a threshold since it was enabled (ctr_program())
  * @nr_users: users on @users
- * @users: ACTIVE users sharing it (vpmc_user.cnode), newest first
+ * @users: ACTIVE users sharing it (vpmc_user.node)
  * @count: 64-bit count since it was given to its first user
  * @prev: raw value at the last update
  * @mask: its width as a mask; constant
@@ -32,7 +32,7 @@ struct vpmc_counter {
 	bool exclusive;
 	bool armed;
 	unsigned int nr_users;
-	struct hlist_head users;
+	struct list_head users;
 	u64 count;
 	u64 prev;
 	u64 mask;
@@ -108,7 +108,7 @@ struct vpmc_cpu {
 	struct vpmc_pmu *pmu;
 	unsigned long used;
 	unsigned long parked;
-	struct hlist_node park_node;
+	struct list_head park_node;
 	unsigned long pending;
 	struct irq_work work;
 	struct vpmc_counter ctr[];
