@@ -20,7 +20,8 @@ for p in $(tr -d '\r' <"$log" | sed -n 's/^VPMC-STEP-BEGIN \(profile-.*\)/\1/p')
 		>"$VPMC_BUILD/bench/$p.txt"
 done
 # Where the instructions go, exactly, function by function (B1-B4).
-"$VPMC_TOP/scripts/itrace.sh"
+# A profile that fails costs its file, not the table.
+"$VPMC_TOP/scripts/itrace.sh" || msg "make itrace failed: no profile-itrace.txt"
 echo "profiles: $VPMC_BUILD/bench/profile-*.txt"
 python3 "$VPMC_TOP/scripts/bench-report.py" "$VPMC_BUILD/bench" \
 	"$VPMC_BUILD/logs/stock-x86_64-bench.log" "$VPMC_BUILD/logs/stock-arm64-bench-icount.log"

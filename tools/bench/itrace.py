@@ -143,6 +143,12 @@ def median(v):
     return v[len(v) // 2] if v else 0
 
 
+def round_trip(gaps):
+    """A round trip is two switches; the bench's own rounds are far
+    longer, so take the median of consecutive pairs."""
+    return median([gaps[i] + gaps[i + 1] for i in range(len(gaps) - 1)])
+
+
 def show_root(out, root, runs, depth=4):
     totals = [t for t, _ in runs]
     med = median(totals)
@@ -179,14 +185,11 @@ def report(outdir, out=sys.stdout):
             else:
                 out.write('%s: not called\n' % root)
         if name.startswith('pipe-'):
-            # A round trip is two switches; the bench's own rounds are far
-            # longer, so take the median of consecutive pairs.
-            pairs = [gaps[i] + gaps[i + 1] for i in range(len(gaps) - 1)]
-            rt[name[5:]] = median(pairs)
+            rt[name[5:]] = round_trip(gaps)
     path = os.path.join(outdir, 'pipe-bare.trace')
     if os.path.exists(path):
         _, gaps = profile(path, sym, set())
-        rt['bare'] = median([gaps[i] + gaps[i + 1] for i in range(len(gaps) - 1)])
+        rt['bare'] = round_trip(gaps)
     if {'vpmc', 'perf', 'bare'} <= rt.keys():
         ov = rt['vpmc'] - rt['bare']
         op = rt['perf'] - rt['bare']
