@@ -41,11 +41,15 @@
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
+#include <linux/time64.h>
 
 #include "arbiter.h"
 
 /* Bound on callbacks per interrupt; the rest fire at the next event. */
 #define VPMC_MAX_FIRES	256
+
+/* The window in which overflow dispatch may take vpmc_pmu.ovf_pct. */
+#define VPMC_OVF_WINDOW_NS	NSEC_PER_MSEC
 
 struct vpmc_call {
 	struct vpmc_user *user;
@@ -141,12 +145,13 @@ static void ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned in
 }
 
 /*
- * Make counter @idx interrupt at its earliest threshold (or half range).
- * A 64-bit counter with no threshold and none programmed since it was
- * enabled is left alone: its half range is centuries away. A backend may
- * then still interrupt early for a period set before it was disabled;
- * @force (after an interrupt) reprograms it anyway, so that happens once.
- * Inline: every switch-in asks, and most answers are "leave it".
+ * Make counter @idx interrupt at its earliest threshold (or half range,
+ * while it is throttled: vpmc_pmu_overflow()). A 64-bit counter with no
+ * threshold and none programmed since it was enabled is left alone: its
+ * half range is centuries away. A backend may then still interrupt early
+ * for a period set before it was disabled; @force (after an interrupt)
+ * reprograms it anyway, so that happens once. Inline: every switch-in
+ * asks, and most answers are "leave it".
  */
 static __always_inline void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 					unsigned int idx, bool force)
@@ -154,6 +159,8 @@ static __always_inline void ctr_program(struct vpmc_pmu *pmu, struct vpmc_cpu *v
 	struct vpmc_counter *c = &vc->ctr[idx];
 	struct timerqueue_node *next = timerqueue_getnext(&c->tq);
 
+	if (unlikely(vc->throttled & BIT(idx)))
+		next = NULL;
 	if (!next && !c->armed && !force && c->mask == U64_MAX)
 		return;
 	ctr_reprogram(pmu, vc, idx, next);
@@ -1076,13 +1083,61 @@ int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
 	return ret;
 }
 
+/*
+ * Overflow throttling. Thousands of thresholds close together, or a
+ * period short for a slow CPU, could keep a CPU in overflow interrupts
+ * for good. So each CPU's dispatch may take vpmc_pmu.ovf_pct percent of
+ * every window of VPMC_OVF_WINDOW_NS: past that, the counter is throttled
+ * (it keeps counting, exactly, with no threshold armed) until the window
+ * is over, and at least for the rest of a window. Then its overdue users
+ * catch up: each fires once, for the last threshold it passed, and the
+ * thresholds in between are skipped (their callbacks see the count jump).
+ */
+static u64 ovf_budget(struct vpmc_pmu *pmu)
+{
+	return div_u64(VPMC_OVF_WINDOW_NS * READ_ONCE(pmu->ovf_pct), 100);
+}
+
+static void ovf_throttle(struct vpmc_cpu *vc, unsigned int idx, u64 budget,
+			 u64 now)
+{
+	u64 end = vc->ovf_window + VPMC_OVF_WINDOW_NS;
+	u64 pause = max(end > now ? end - now : 0, VPMC_OVF_WINDOW_NS - budget);
+
+	__set_bit(idx, &vc->throttled);
+	vc->nr_throttled++;
+	if (!hrtimer_is_queued(&vc->unthrottle))
+		hrtimer_start(&vc->unthrottle, ns_to_ktime(pause),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* The end of a throttling: hard interrupt context, on the arbiter's CPU. */
+enum hrtimer_restart vpmc_pmu_unthrottle(struct hrtimer *timer)
+{
+	struct vpmc_cpu *vc = container_of(timer, struct vpmc_cpu, unthrottle);
+	unsigned long throttled;
+	unsigned int idx;
+
+	vc_lock(vc);
+	throttled = vc->throttled;
+	vc->throttled = 0;
+	vc->catchup |= throttled;
+	for_each_set_bit(idx, &throttled, BITS_PER_LONG)
+		if (vc->ctr[idx].nr_users)
+			ctr_program(vc->pmu, vc, idx, true);
+	vc_unlock(vc);
+	return HRTIMER_NORESTART;
+}
+
 /**
  * vpmc_pmu_overflow() - a backend's counter reached its programmed period
  * @pmu: the PMU instance
  * @idx: the counter, on the current CPU
  *
  * Fires every expired threshold of the counter in threshold order, re-arms
- * each by its period, and programs the counter for the next one.
+ * each by its period, and programs the counter for the next one; unless
+ * the callbacks took their share of the CPU (vpmc_pmu_set_overflow_limit()):
+ * then the counter is throttled and the rest fire later.
  *
  * Context: hard interrupt context (not NMI: defer with irq_work),
  * interrupts disabled, on the counter's CPU.
@@ -1091,10 +1146,10 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 {
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
 	struct vpmc_counter *c = &vc->ctr[idx];
+	u64 budget = ovf_budget(pmu), t0 = 0, at, skip;
 	struct timerqueue_node *node;
 	struct vpmc_user *user;
 	unsigned int fires;
-	u64 at;
 
 	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
 		return;
@@ -1102,15 +1157,39 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 	if (!c->nr_users)
 		goto out;
 	ctr_update(pmu, vc, idx);
+	/* A wrap of a throttled counter: nothing is armed. */
+	if (vc->throttled & BIT(idx))
+		goto program;
+	if (budget) {
+		t0 = local_clock();
+		if (t0 - vc->ovf_window >= VPMC_OVF_WINDOW_NS) {
+			vc->ovf_window = t0;
+			vc->ovf_spent = 0;
+		}
+	}
 	for (fires = 0; fires < VPMC_MAX_FIRES; fires++) {
 		node = timerqueue_getnext(&c->tq);
-		if (!node || node->expires > (s64)c->count)
+		if (!node || node->expires > (s64)c->count) {
+			__clear_bit(idx, &vc->catchup);
 			break;
+		}
+		if (budget) {
+			u64 now = local_clock();
+
+			if (vc->ovf_spent + (now - t0) > budget) {
+				ovf_throttle(vc, idx, budget, now);
+				break;
+			}
+		}
 		user = container_of(node, struct vpmc_user, tq);
-		at = user->next;
-		user->next += user->period;
+		skip = 0;
+		if (vc->catchup & BIT(idx))
+			skip = div64_u64(c->count - node->expires, user->period);
+		vc->nr_skipped += skip;
+		at = user->next + skip * user->period;
+		user->next = at + user->period;
 		timerqueue_del(&c->tq, node);
-		node->expires += user->period;
+		node->expires += (skip + 1) * user->period;
 		timerqueue_add(&c->tq, node);
 		if (!user->overflow)
 			continue;
@@ -1118,10 +1197,14 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 		user->overflow(user, at);
 		vc_lock(vc);
 		if (!c->nr_users)
-			goto out;
+			goto spent;
 		ctr_update(pmu, vc, idx);
 	}
+program:
 	ctr_program(pmu, vc, idx, true);
+spent:
+	if (t0)
+		vc->ovf_spent += local_clock() - t0;
 out:
 	vc_unlock(vc);
 }
@@ -1219,7 +1302,12 @@ static void __show(void *info)
 	unsigned int i;
 
 	vc_lock(vc);
-	seq_printf(m, "cpu %d: %u virtual PMCs\n", vc->cpu, vc->nr_users);
+	seq_printf(m, "cpu %d: %u virtual PMCs", vc->cpu, vc->nr_users);
+	if (vc->nr_throttled)
+		seq_printf(m, ", overflows throttled %llu times%s, %llu thresholds skipped",
+			   vc->nr_throttled, vc->throttled ? " (now)" : "",
+			   vc->nr_skipped);
+	seq_putc(m, '\n');
 	for (i = 0; i < pmu->desc.num_counters; i++) {
 		struct vpmc_counter *c = &vc->ctr[i];
 
@@ -1685,6 +1773,13 @@ static void arb_cpu_down(void *info)
 	 */
 	list_for_each_entry_safe(user, tmp, &vc->later, notify)
 		list_del_init(&user->notify);
+	/*
+	 * Its counters are free: no throttling is left to end. The timer is
+	 * pinned here and interrupts are off, so it is not running.
+	 */
+	hrtimer_try_to_cancel(&vc->unthrottle);
+	vc->throttled = 0;
+	vc->catchup = 0;
 	vc_unlock(vc);
 }
 

@@ -7,6 +7,7 @@
 #define _VPMC_CORE_ARBITER_H
 
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
@@ -57,8 +58,9 @@ struct vpmc_counter {
  *     is busy with interrupts disabled.
  *  4. Backend ops are called under the lock and never sleep; the only lock
  *     taken under it is a backend's own innermost raw spinlock (the perf
- *     backend's per-CPU list of backing events). event_get/event_put, which
- *     may sleep, run before attach and after detach, outside it.
+ *     backend's per-CPU list of backing events) and, to start @unthrottle,
+ *     the hrtimer base lock. event_get/event_put, which may sleep, run
+ *     before attach and after detach, outside it.
  *  5. A per-thread user is attached only while its thread runs, on that
  *     thread's CPU. Its thread's raw spinlock (vpmc_user.tlock, taken with
  *     interrupts disabled) is taken outside the arbiter lock and held by
@@ -93,6 +95,17 @@ struct vpmc_counter {
  * @park_node: in that switch's list of arbiters with parked counters
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
  * @work: delivers @pending through vpmc_pmu_overflow(), then @later
+ * @throttled: counters left without their thresholds until @unthrottle
+ *	fires, because overflow callbacks took more than the PMU's share of
+ *	the CPU (vpmc_pmu.ovf_pct) in the current window
+ * @catchup: counters unthrottled with thresholds still overdue: each
+ *	overdue user fires once, for the last threshold it passed
+ * @ovf_window: local_clock() at the start of the current window
+ * @ovf_spent: nanoseconds spent firing thresholds in it
+ * @nr_throttled: times a counter of this CPU was throttled
+ * @nr_skipped: thresholds skipped by catching up
+ * @unthrottle: ends the throttling; pinned to @cpu, cancelled when it goes
+ *	offline
  * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
  *	catches an overrun)
  */
@@ -111,6 +124,13 @@ struct vpmc_cpu {
 	struct list_head park_node;
 	unsigned long pending;
 	struct irq_work work;
+	unsigned long throttled;
+	unsigned long catchup;
+	u64 ovf_window;
+	u64 ovf_spent;
+	u64 nr_throttled;
+	u64 nr_skipped;
+	struct hrtimer unthrottle;
 	struct vpmc_counter ctr[];
 };
 
@@ -120,6 +140,9 @@ struct vpmc_cpu {
  * @priv: the backend's instance
  * @desc: what the backend described; constant after creation
  * @nr_users: users attached on all CPUs
+ * @ovf_pct: the share of each CPU, in percent, overflow callbacks may take
+ *	in a window before its counters are throttled; 0: no limit
+ *	(READ_ONCE: vpmc_pmu_set_overflow_limit() changes it any time)
  * @node: in core/hotplug.c's list of instances
  * @cpus: one arbiter per possible CPU (NULL for impossible ones)
  */
@@ -128,10 +151,12 @@ struct vpmc_pmu {
 	void *priv;
 	struct vpmc_pmu_desc desc;
 	atomic_t nr_users;
+	unsigned int ovf_pct;
 	struct list_head node;
 	struct vpmc_cpu *cpus[];
 };
 
 void vpmc_pmu_overflow_work(struct irq_work *work);
+enum hrtimer_restart vpmc_pmu_unthrottle(struct hrtimer *timer);
 
 #endif /* _VPMC_CORE_ARBITER_H */

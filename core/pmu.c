@@ -78,8 +78,12 @@ static void vpmc_pmu_free(struct vpmc_pmu *pmu)
 	for_each_possible_cpu(cpu) {
 		if (!pmu->cpus[cpu])
 			continue;
-		/* The backend is gone: no overflow is deferred any more. */
+		/*
+		 * The backend is gone: no overflow is deferred any more, and
+		 * none throttles a counter again.
+		 */
 		irq_work_sync(&pmu->cpus[cpu]->work);
+		hrtimer_cancel(&pmu->cpus[cpu]->unthrottle);
 		kfree(pmu->cpus[cpu]);
 	}
 	kfree(pmu);
@@ -133,6 +137,9 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		INIT_LIST_HEAD(&vc->park_node);
 		vc->pmu = pmu;
 		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
+		hrtimer_init(&vc->unthrottle, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_HARD);
+		vc->unthrottle.function = vpmc_pmu_unthrottle;
 		for (i = 0; i < n; i++) {
 			INIT_LIST_HEAD(&vc->ctr[i].users);
 			timerqueue_init_head(&vc->ctr[i].tq);
@@ -211,6 +218,43 @@ bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu)
 	return true;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_is_idle, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_set_overflow_limit() - bound the CPU time of overflow callbacks
+ * @pmu: the instance
+ * @percent: the share of each CPU, 1-100, that dispatching overflow
+ *	callbacks may take in every window of a millisecond; 0 for no limit
+ *
+ * Past it, a counter is throttled: it goes on counting exactly, but its
+ * thresholds fire only once the window is over (at least the rest of a
+ * window later), each overdue virtual PMC once, for the last threshold it
+ * passed. A new instance has no limit; vpmc.ko gives its own the module
+ * parameter overflow_max_percent.
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL if @percent is over 100 (nothing changes).
+ */
+int vpmc_pmu_set_overflow_limit(struct vpmc_pmu *pmu, unsigned int percent)
+{
+	if (percent > 100)
+		return -EINVAL;
+	WRITE_ONCE(pmu->ovf_pct, percent);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_set_overflow_limit, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_overflow_limit() - the limit vpmc_pmu_set_overflow_limit() set
+ * @pmu: the instance
+ *
+ * Context: any.
+ * Return: the percentage; 0 for none.
+ */
+unsigned int vpmc_pmu_overflow_limit(struct vpmc_pmu *pmu)
+{
+	return READ_ONCE(pmu->ovf_pct);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_limit, VPMC_INTERNAL);
 
 /**
  * vpmc_pmu_desc() - an instance's PMU description

@@ -689,11 +689,71 @@ static void overflow_wide_counter_left_armed(struct kunit *test)
 	vpmc_destroy(b);
 }
 
+/* A callback slow enough to spend a throttling limit on its own. */
+#define SLOW_CB_US	100
+
+static void slow_overflow(struct vpmc *v, u64 count, void *priv)
+{
+	udelay(SLOW_CB_US);	/* interrupts are off: no sleeping */
+	log_overflow(v, count, priv);
+}
+
+/*
+ * Callbacks that take more of the CPU than the PMU's limit are throttled:
+ * the counter goes on counting exactly, and once the window is over each
+ * overdue virtual PMC fires once, for the last threshold it passed. With
+ * no limit, every threshold fires. A limit over 100% changes nothing.
+ */
+static void overflow_throttled(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = arb_pmu(test, 1, 0, 48);
+	u64 *order = kunit_kcalloc(test, OVF_LOG, sizeof(u64), GFP_KERNEL);
+	unsigned int norder = 0, first;
+	struct ovf_log log = { .period = 10, .order = order, .norder = &norder };
+	struct vpmc_attr attr = {
+		.config = EV_A, .priority = VPMC_PRIO_USER, .period = 10,
+		.overflow = slow_overflow, .priv = &log,
+	};
+	struct vpmc *v;
+
+	KUNIT_ASSERT_NOT_NULL(test, order);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_overflow_limit(pmu), 0U);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_set_overflow_limit(pmu, 101), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_overflow_limit(pmu), 0U);
+	/* 100 us a millisecond: one callback spends it. */
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(pmu, 10), 0);
+	v = mk_attr(test, pmu, &attr);
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+
+	/* 100 thresholds in one go: the first few fire, then it throttles. */
+	inject(test, pmu, EV_A, 1000);
+	first = log.calls;
+	KUNIT_EXPECT_GE(test, first, 1U);
+	KUNIT_EXPECT_LE(test, first, 10U);
+	KUNIT_EXPECT_EQ(test, count_of(test, v), 1000ULL);
+
+	/* Unthrottled: the next event catches up, one callback for 1000. */
+	msleep(20);
+	inject(test, pmu, EV_A, 1);
+	KUNIT_EXPECT_EQ(test, log.calls, first + 1);
+	KUNIT_EXPECT_EQ(test, order[first], 1000ULL);
+
+	/* No limit: every threshold fires, however slow. */
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(pmu, 0), 0);
+	inject(test, pmu, EV_A, 99);
+	KUNIT_EXPECT_EQ(test, log.calls, first + 11);
+	KUNIT_EXPECT_EQ(test, order[norder - 1], 1100ULL);
+	KUNIT_EXPECT_FALSE(test, log.misaligned);
+	KUNIT_EXPECT_EQ(test, count_of(test, v), 1100ULL);
+	vpmc_destroy(v);
+}
+
 static struct kunit_case overflow_cases[] = {
 	KUNIT_CASE(overflow_shared_counter_exact),
 	KUNIT_CASE(overflow_wide_counter_left_armed),
 	KUNIT_CASE(overflow_period_beyond_width),
 	KUNIT_CASE(overflow_stop_write_set_period),
+	KUNIT_CASE(overflow_throttled),
 	{}
 };
 

@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -17,6 +18,46 @@
 static char *backend = "auto";
 module_param(backend, charp, 0444);
 MODULE_PARM_DESC(backend, "hardware backend: auto, perf, x86 or sim (default auto: x86 if its counters can be had, else perf)");
+
+/*
+ * The PMU overflow_max_percent applies to once it exists; kernel_param_lock()
+ * guards it against a write to the parameter while vpmc.ko comes or goes.
+ */
+static struct vpmc_pmu *ovf_pmu;
+static unsigned int overflow_max_percent = 25;
+
+static int ovf_max_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int pct;
+	int ret;
+
+	ret = kstrtouint(val, 0, &pct);
+	if (ret)
+		return ret;
+	if (pct > 100)
+		return -EINVAL;
+	if (ovf_pmu)
+		vpmc_pmu_set_overflow_limit(ovf_pmu, pct);
+	overflow_max_percent = pct;
+	return 0;
+}
+
+static const struct kernel_param_ops ovf_max_ops = {
+	.set = ovf_max_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(overflow_max_percent, &ovf_max_ops, &overflow_max_percent, 0644);
+MODULE_PARM_DESC(overflow_max_percent, "share of each CPU (percent, 0: no limit) overflow callbacks may take before their counters are throttled (default 25)");
+
+static void vpmc_ovf_pmu(struct vpmc_pmu *pmu)
+{
+	kernel_param_lock(THIS_MODULE);
+	if (pmu)
+		vpmc_pmu_set_overflow_limit(pmu, overflow_max_percent);
+	ovf_pmu = pmu;
+	kernel_param_unlock(THIS_MODULE);
+}
 
 static const struct {
 	const char *name;
@@ -89,6 +130,7 @@ static int __init vpmc_init(void)
 		goto err_thread;
 	}
 	vpmc_default_pmu = pmu;
+	vpmc_ovf_pmu(pmu);
 	ret = vpmc_sysfs_init();
 	if (ret)
 		goto err_pmu;
@@ -98,6 +140,7 @@ static int __init vpmc_init(void)
 	return 0;
 
 err_pmu:
+	vpmc_ovf_pmu(NULL);
 	vpmc_default_pmu = NULL;
 	vpmc_backends[vpmc_backend_idx].destroy(pmu);
 err_thread:
@@ -113,6 +156,7 @@ static void __exit vpmc_exit(void)
 {
 	vpmc_debugfs_exit();
 	vpmc_sysfs_exit();
+	vpmc_ovf_pmu(NULL);
 	/* Every virtual PMC holds a module reference: the PMU is idle. */
 	WARN_ON(vpmc_backends[vpmc_backend_idx].destroy(vpmc_default_pmu));
 	vpmc_default_pmu = NULL;

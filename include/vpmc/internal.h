@@ -26,6 +26,8 @@ int vpmc_counter_of(struct vpmc *vpmc);
 size_t vpmc_footprint(struct vpmc *vpmc);
 bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu);
 int vpmc_pmu_check(struct vpmc_pmu *pmu);
+int vpmc_pmu_set_overflow_limit(struct vpmc_pmu *pmu, unsigned int percent);
+unsigned int vpmc_pmu_overflow_limit(struct vpmc_pmu *pmu);
 struct module *vpmc_owner(void);
 struct vpmc_pmu *vpmc_pmu_default(void);
 

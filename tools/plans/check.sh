@@ -15,6 +15,7 @@ step load-unknown-backend modload -e EINVAL "$M/vpmc.ko" backend=nonesuch
 step load-bad-width modload -e EINVAL "$M/vpmc.ko" backend=sim sim_width=8
 step load-too-many-fixed modload -e EINVAL "$M/vpmc.ko" backend=sim sim_fixed=4
 step load-no-counters modload -e EINVAL "$M/vpmc.ko" backend=sim sim_gp=0 sim_fixed=0
+step load-bad-overflow-limit modload -e EINVAL "$M/vpmc.ko" backend=sim overflow_max_percent=101
 step nothing-left-behind test ! -e /sys/kernel/vpmc
 
 # The PMU description in sysfs is the one asked for, in two shapes.
@@ -43,6 +44,14 @@ step unload-twice modload -e ENOENT -r vpmc
 step load-x86-refused modload -e ENODEV "$M/vpmc.ko" backend=x86
 step load-auto-selects-perf sh -c "modload $M/vpmc.ko && grep -qx perf /sys/kernel/vpmc/backend &&
 	$BB dmesg | grep -q 'backend auto: x86 unavailable'"
+# overflow_max_percent: 0-100 at run time; anything else is refused with
+# EINVAL and changes nothing.
+ovfmax=/sys/module/vpmc/parameters/overflow_max_percent
+step overflow-limit-default grep -qx 25 $ovfmax
+step overflow-limit-refused sh -c "(echo 101 >$ovfmax) 2>&1 | grep -q 'Invalid argument' &&
+	(echo x >$ovfmax) 2>&1 | grep -q 'Invalid argument' && grep -qx 25 $ovfmax"
+step overflow-limit-set sh -c "echo 0 >$ovfmax && grep -qx 0 $ovfmax &&
+	echo 25 >$ovfmax && grep -qx 25 $ovfmax"
 step load-ctl modload "$M/vpmc_ctl.ko"
 # vpmc and perf stat count the same work alike (tools/tests/perf-agree.sh).
 if [ "$VPMC_ARCH" = x86_64 ]; then
