@@ -114,7 +114,12 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_call, VPMC_INTERNAL);
 
 /* === Counters === */
 
-static void ctr_update(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
+/*
+ * The helpers a context switch runs for every user are inline (and so are
+ * the ones it runs for every user it places, below): the switch is their
+ * hot path, and each call they would make costs as much as the work.
+ */
+static __always_inline void ctr_update(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
 	u64 raw = pmu->ops->read(pmu->priv, vc->cpu, idx);
@@ -180,8 +185,8 @@ static void ctr_unpark(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int i
  * on counting: it was updated when its last user left, in the same context
  * switch, and the few events since go to @user.
  */
-static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
-		    struct vpmc_user *user)
+static __always_inline bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+				    unsigned int idx, struct vpmc_user *user)
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
 	bool counting = c->nr_users, parked = false;
@@ -205,7 +210,7 @@ static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
 	}
 	if (!c->nr_users++)
 		__set_bit(idx, &vc->used);
-	list_add_tail(&user->node, &c->users);
+	hlist_add_head(&user->cnode, &c->users);
 	user->state = VPMC_USER_ACTIVE;
 	user->idx = idx;
 	return counting;
@@ -217,12 +222,13 @@ static bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int idx,
  * give it to the next thread's user of the same event and otherwise
  * disables it at its end (vpmc_core_switch_end()).
  */
-static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user *user,
-		    struct vpmc_switch *sw)
+static __always_inline void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+				    struct vpmc_user *user,
+				    struct vpmc_switch *sw)
 {
 	struct vpmc_counter *c = &vc->ctr[user->idx];
 
-	list_del_init(&user->node);
+	hlist_del_init(&user->cnode);
 	user->state = VPMC_USER_DETACHED;
 	if (--c->nr_users)
 		return;
@@ -233,8 +239,8 @@ static void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, struct vpmc_user 
 		return;
 	}
 	__set_bit(user->idx, &vc->parked);
-	if (list_empty(&vc->park_node))
-		list_add_tail(&vc->park_node, &sw->parked);
+	if (hlist_unhashed(&vc->park_node))
+		hlist_add_head(&vc->park_node, &sw->parked);
 }
 
 /* The strongest priority on counter @c; INT_MAX if a user is pinned. */
@@ -243,7 +249,7 @@ static int ctr_top_prio(struct vpmc_counter *c)
 	struct vpmc_user *user;
 	int top = INT_MIN;
 
-	list_for_each_entry(user, &c->users, node) {
+	hlist_for_each_entry(user, &c->users, cnode) {
 		if (user->flags & VPMC_F_PINNED)
 			return INT_MAX;
 		top = max(top, user->prio);
@@ -380,8 +386,8 @@ enum { PLACE_SHARE, PLACE_FREE, PLACE_PREEMPT };
  * that for_each_set_bit() over BITS_PER_LONG is inline: a context switch
  * places every user of the next thread through here.
  */
-static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-		 struct vpmc_user *user, int *how)
+static __always_inline int __place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+				   struct vpmc_user *user, int *how)
 {
 	unsigned long used = user->allowed & vc->used;
 	unsigned long parked = user->allowed & vc->parked, m;
@@ -431,6 +437,36 @@ static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	return best;
 }
 
+/*
+ * __place() for a context switch: when the counter @user last had is one
+ * the previous thread left parked on the same event, not exclusive, it
+ * goes there without the search. That is what __place() answers: sharing
+ * would come first, but a non-exclusive counter of an event is the only
+ * one counting it that is not exclusive, used or parked (placing shares
+ * the one there is before taking another; vpmc_pmu_check() asserts it),
+ * so there is no other to share; and a parked counter of the event comes
+ * before any free one.
+ */
+static __always_inline int switch_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+					struct vpmc_user *user, int *how)
+{
+	unsigned int idx = user->idx;
+
+	if (idx < BITS_PER_LONG && (vc->parked & user->allowed & BIT(idx)) &&
+	    vc->ctr[idx].config == user->config && !vc->ctr[idx].exclusive) {
+		*how = PLACE_FREE;
+		return idx;
+	}
+	return __place(pmu, vc, user, how);
+}
+
+/* __place() out of line, for all but the context switch. */
+static int place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		 struct vpmc_user *user, int *how)
+{
+	return __place(pmu, vc, user, how);
+}
+
 static void user_wait(struct vpmc_cpu *vc, struct vpmc_user *user)
 {
 	struct vpmc_user *pos;
@@ -449,20 +485,28 @@ static void ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc, unsigned int id
 {
 	struct vpmc_counter *c = &vc->ctr[idx];
 	struct vpmc_user *user, *tmp;
+	struct hlist_node *next;
+	LIST_HEAD(evicted);
 
 	ctr_update(pmu, vc, idx);
-	list_for_each_entry_safe(user, tmp, &c->users, node) {
+	hlist_for_each_entry_safe(user, next, &c->users, cnode) {
 		user_times(user);
 		if (user->started)
 			user_freeze(vc, user);
 		ctr_put(pmu, vc, user, NULL);
+		/* Newest first there: onto @evicted in reverse, oldest first. */
+		list_add(&user->node, &evicted);
+	}
+	list_for_each_entry_safe(user, tmp, &evicted, node) {
+		list_del(&user->node);
 		user_wait(vc, user);
 		user_notify(notify, user);
 	}
 }
 
-static void user_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-		       struct vpmc_user *user, unsigned int idx, u64 now)
+static __always_inline void user_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+				       struct vpmc_user *user, unsigned int idx,
+				       u64 now)
 {
 	user_times_at(user, now);
 	if (ctr_get(pmu, vc, idx, user))
@@ -544,8 +588,10 @@ static u64 switch_now(struct vpmc_switch *sw)
  * waiting users are not placed yet: rebalance() is owed. With @sw (a
  * context switch), a counter it leaves without users is parked (ctr_put()).
  */
-static void user_take_off(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-			  struct vpmc_user *user, struct vpmc_switch *sw)
+static __always_inline void user_take_off(struct vpmc_pmu *pmu,
+					  struct vpmc_cpu *vc,
+					  struct vpmc_user *user,
+					  struct vpmc_switch *sw)
 {
 	unsigned int idx = user->idx;
 
@@ -1321,7 +1367,7 @@ static void __show(void *info)
 		ctr_update(pmu, vc, i);
 		seq_printf(m, "event %#llx%s count %llu\n", c->config,
 			   c->exclusive ? " exclusive" : "", c->count);
-		list_for_each_entry(user, &c->users, node)
+		hlist_for_each_entry(user, &c->users, cnode)
 			show_user(m, vc, user);
 	}
 	if (!list_empty(&vc->waiting))
@@ -1364,7 +1410,7 @@ static void __check(void *info)
 	struct vpmc_pmu *pmu = walk->pmu;
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
 	struct vpmc_user *user, *prev = NULL;
-	unsigned int i, users = 0, n;
+	unsigned int i, j, users = 0, n;
 	int how;
 
 	vc_lock(vc);
@@ -1373,7 +1419,7 @@ static void __check(void *info)
 		struct timerqueue_node *node;
 
 		n = 0;
-		list_for_each_entry(user, &c->users, node) {
+		hlist_for_each_entry(user, &c->users, cnode) {
 			n++;
 			CHECK(user->state == VPMC_USER_ACTIVE && user->idx == i,
 			      "counter %u: user %u state %d idx %u", i, user->id,
@@ -1391,6 +1437,11 @@ static void __check(void *info)
 		      i, n, c->nr_users);
 		CHECK(!!(vc->used & BIT(i)) == !!n, "counter %u: used bit wrong", i);
 		CHECK(!c->exclusive || n <= 1, "exclusive counter %u shared", i);
+		for (j = 0; n && !c->exclusive && j < i; j++)
+			CHECK(!vc->ctr[j].nr_users || vc->ctr[j].exclusive ||
+			      vc->ctr[j].config != c->config,
+			      "counters %u and %u both count %#llx, neither exclusive",
+			      j, i, c->config);
 		for (node = timerqueue_getnext(&c->tq); node;
 		     node = timerqueue_iterate_next(node)) {
 			user = container_of(node, struct vpmc_user, tq);
@@ -1412,7 +1463,7 @@ static void __check(void *info)
 	}
 	CHECK(users == vc->nr_users, "%u users found, %u counted", users,
 	      vc->nr_users);
-	CHECK(!vc->parked && list_empty(&vc->park_node),
+	CHECK(!vc->parked && hlist_unhashed(&vc->park_node),
 	      "counters %#lx parked outside a context switch", vc->parked);
 	vc_unlock(vc);
 }
@@ -1422,7 +1473,8 @@ static void __check(void *info)
  * @pmu: the PMU instance
  *
  * No counter is double-booked or counts another event than its users; an
- * exclusive counter has one user; every started user with a period is
+ * exclusive counter has one user; no two counters in use count the same
+ * event unless one is exclusive; every started user with a period is
  * armed; and no waiting user could be placed now (on a free counter, by
  * sharing, or by preempting strictly lower priorities).
  *
@@ -1569,7 +1621,8 @@ static void switch_release(struct vpmc_switch *sw)
 {
 	struct vpmc_cpu *vc = sw->vc;
 
-	rebalance(vc->pmu, vc, &sw->notify);
+	if (!list_empty(&vc->waiting))
+		rebalance(vc->pmu, vc, &sw->notify);
 	defer_notify(vc, &sw->notify);
 	vc_unlock(vc);
 	sw->vc = NULL;
@@ -1611,7 +1664,7 @@ void vpmc_core_switch_begin(struct vpmc_switch *sw)
 	sw->now = 0;
 	sw->vc = NULL;
 	INIT_LIST_HEAD(&sw->notify);
-	INIT_LIST_HEAD(&sw->parked);
+	INIT_HLIST_HEAD(&sw->parked);
 }
 
 /**
@@ -1641,7 +1694,7 @@ void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user)
 	if (!vc->online)
 		return;
 	user->cpu = vc->cpu;
-	idx = place(pmu, vc, user, &how);
+	idx = switch_place(pmu, vc, user, &how);
 	if (idx < 0) {
 		user->tstamp = switch_now(sw);
 		user_wait(vc, user);
@@ -1710,15 +1763,19 @@ void vpmc_core_switch_unlock(struct vpmc_switch *sw)
  */
 void vpmc_core_switch_end(struct vpmc_switch *sw)
 {
-	struct vpmc_cpu *vc, *tmp;
+	struct hlist_node *tmp;
+	struct vpmc_cpu *vc;
 	unsigned int idx;
 
 	vpmc_core_switch_unlock(sw);
-	list_for_each_entry_safe(vc, tmp, &sw->parked, park_node) {
+	hlist_for_each_entry_safe(vc, tmp, &sw->parked, park_node) {
+		hlist_del_init(&vc->park_node);
+		/* Only this CPU, interrupts off, changes it: no lock to look. */
+		if (!vc->parked)
+			continue;
 		vc_lock(vc);
-		for_each_set_bit(idx, &vc->parked, vc->pmu->desc.num_counters)
+		for_each_set_bit(idx, &vc->parked, BITS_PER_LONG)
 			ctr_unpark(vc->pmu, vc, idx);
-		list_del_init(&vc->park_node);
 		vc_unlock(vc);
 	}
 }
@@ -1750,6 +1807,7 @@ static void arb_cpu_down(void *info)
 	struct vpmc_pmu *pmu = hp->pmu;
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
 	struct vpmc_user *user, *tmp;
+	struct hlist_node *next;
 	LIST_HEAD(notify);
 	unsigned int i;
 
@@ -1760,7 +1818,7 @@ static void arb_cpu_down(void *info)
 
 		if (!c->nr_users)
 			continue;
-		list_for_each_entry_safe(user, tmp, &c->users, node)
+		hlist_for_each_entry_safe(user, next, &c->users, cnode)
 			user_offline(pmu, vc, user, hp->list);
 	}
 	list_for_each_entry_safe(user, tmp, &vc->waiting, node)

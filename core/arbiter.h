@@ -20,7 +20,7 @@
  * @exclusive: its only user asked for VPMC_F_EXCLUSIVE
  * @armed: programmed for a threshold since it was enabled (ctr_program())
  * @nr_users: users on @users
- * @users: ACTIVE users sharing it (vpmc_user.node)
+ * @users: ACTIVE users sharing it (vpmc_user.cnode), newest first
  * @count: 64-bit count since it was given to its first user
  * @prev: raw value at the last update
  * @mask: its width as a mask; constant
@@ -33,7 +33,7 @@ struct vpmc_counter {
 	bool exclusive;
 	bool armed;
 	unsigned int nr_users;
-	struct list_head users;
+	struct hlist_head users;
 	u64 count;
 	u64 prev;
 	u64 mask;
@@ -121,7 +121,7 @@ struct vpmc_cpu {
 	struct vpmc_pmu *pmu;
 	unsigned long used;
 	unsigned long parked;
-	struct list_head park_node;
+	struct hlist_node park_node;
 	unsigned long pending;
 	struct irq_work work;
 	unsigned long throttled;

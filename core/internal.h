@@ -52,7 +52,9 @@ enum vpmc_user_state {
  * @reported: the running state its @preempted callback last reported
  * @dead: a per-thread user being destroyed: never attached again
  * @evref: holds an event_get() on @cpu (system-wide users)
- * @node: in the counter's user list (ACTIVE) or the CPU's waiting list
+ * @node: in the CPU's waiting list (WAITING) or offline list (OFFLINE)
+ * @cnode: in its counter's user list (ACTIVE); shares @node's memory, as a
+ *	user is on one list at a time
  * @notify: in the list of callbacks an operation owes
  * @period: overflow period, 0 for none
  * @saved: count accumulated while not counting on a counter
@@ -89,7 +91,10 @@ struct vpmc_user {
 	bool reported;
 	bool dead;
 	bool evref;
-	struct list_head node;
+	union {
+		struct list_head node;
+		struct hlist_node cnode;
+	};
 	struct list_head notify;
 	u64 period;
 	u64 saved;
@@ -143,7 +148,7 @@ struct vpmc_switch {
 	u64 now;
 	struct vpmc_cpu *vc;
 	struct list_head notify;
-	struct list_head parked;
+	struct hlist_head parked;
 };
 
 void vpmc_core_switch_begin(struct vpmc_switch *sw);

@@ -134,14 +134,14 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		INIT_LIST_HEAD(&vc->waiting);
 		INIT_LIST_HEAD(&vc->offline);
 		INIT_LIST_HEAD(&vc->later);
-		INIT_LIST_HEAD(&vc->park_node);
+		INIT_HLIST_NODE(&vc->park_node);
 		vc->pmu = pmu;
 		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
 		hrtimer_init(&vc->unthrottle, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_PINNED_HARD);
 		vc->unthrottle.function = vpmc_pmu_unthrottle;
 		for (i = 0; i < n; i++) {
-			INIT_LIST_HEAD(&vc->ctr[i].users);
+			INIT_HLIST_HEAD(&vc->ctr[i].users);
 			timerqueue_init_head(&vc->ctr[i].tq);
 			vc->ctr[i].mask = GENMASK_ULL(pmu->desc.counters[i].width - 1, 0);
 		}
