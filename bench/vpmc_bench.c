@@ -10,6 +10,8 @@
  *   local  ITERS CONFIG  B2: vpmc_read_local() vs pmu->read() + the count
  *   alloc  ITERS CONFIG  B7: create+destroy, the event's first user
  *   alloc2 ITERS CONFIG  B7: the same while another user holds the event
+ *   alloc0 ITERS CONFIG  B7: as alloc (tools/bench/run.sh runs it with the
+ *                        perf backend's cache off: perf_keep_ms=0)
  *   mem    0 CONFIG      B8: bytes per system-wide counter
  *   tmem   0 CONFIG      B8: bytes per per-thread counter, with its thread
  *   ovfN   EVENTS        B5: N virtual PMCs with distinct periods on one
@@ -561,7 +563,8 @@ static int bench_run(const char *name, u64 iters, u64 config)
 		ret = bench_read(iters, config, false, &vr, &pr);
 	} else if (!strcmp(name, "local")) {
 		ret = bench_read(iters, config, true, &vr, &pr);
-	} else if (!strcmp(name, "alloc") || !strcmp(name, "alloc2")) {
+	} else if (!strcmp(name, "alloc") || !strcmp(name, "alloc0") ||
+		   !strcmp(name, "alloc2")) {
 		ret = bench_alloc(iters, config, name[5] == '2', &vr, &pr);
 	} else if (!strcmp(name, "mem") || !strcmp(name, "tmem")) {
 		ret = bench_mem(config, name[0] == 't', &vr, &pr);

@@ -414,6 +414,36 @@ static void conf_share(struct kunit *test)
 	vpmc_destroy(b);
 }
 
+/*
+ * Made again after the last virtual PMC of its event went (the perf
+ * backend enables the perf event it cached instead of creating one), a
+ * virtual PMC starts from zero and counts alike, and the overflow period
+ * the first one left programmed fires nothing more.
+ */
+static void conf_recreate(struct kunit *test)
+{
+	struct conf *c = test->priv;
+	struct ovf_log log = { .ordered = true };
+	struct vpmc *v;
+	unsigned int i;
+	u64 r, t0;
+
+	for (i = 0; i < 3; i++) {
+		v = i ? mk(test, 0, 0, NULL, NULL) :
+			mk(test, 0, 5 * c->unit, ovf_cb, &log);
+		c->drv->advance(test, c, c->unit);
+		KUNIT_EXPECT_EQ(test, count_of(test, v), 0);
+		t0 = local_clock();
+		KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+		r = c->drv->advance(test, c, 20 * c->unit);
+		expect_count(test, count_of(test, v), r, local_clock() - t0,
+			     i ? "made again" : "first");
+		vpmc_destroy(v);
+	}
+	KUNIT_EXPECT_LE(test, log.calls, 4U);
+	KUNIT_EXPECT_TRUE(test, log.ordered);
+}
+
 static struct kunit_case conf_cases[] = {
 	KUNIT_CASE_PARAM(conf_describe, driver_gen_params),
 	KUNIT_CASE_PARAM(conf_start_stop, driver_gen_params),
@@ -422,6 +452,7 @@ static struct kunit_case conf_cases[] = {
 	KUNIT_CASE_PARAM(conf_overflow, driver_gen_params),
 	KUNIT_CASE_PARAM(conf_exclusive_fill, driver_gen_params),
 	KUNIT_CASE_PARAM(conf_share, driver_gen_params),
+	KUNIT_CASE_PARAM(conf_recreate, driver_gen_params),
 	{}
 };
 

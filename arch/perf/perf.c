@@ -26,6 +26,15 @@
  * whether or not vpmc's arbiter lets it count now. A new event perf cannot
  * schedule is refused with -EBUSY rather than left in error state.
  *
+ * Cache. Creating and releasing a perf event is most of what creating and
+ * destroying a virtual PMC costs, and programs do it in loops (a perfmon2
+ * tool loading and unloading contexts). So an event whose last virtual
+ * PMC went is disabled (it counts nothing and holds no hardware counter)
+ * and kept perf_keep_ms on its CPU's @cached list, at most PERF_CACHE_MAX
+ * of them; event_get() of its event enables it again instead of creating
+ * one. One that does not come back active (no counter free for it, or its
+ * CPU went offline since) is released and a new one created.
+ *
  * Reads never take perf's mutex: on the event's CPU the PMU's own read
  * folds the hardware into event->count (the method of LTTng's perf
  * contexts); this is NMI-safe for the PMUs perf has.
@@ -59,6 +68,7 @@
 #include <linux/perf_event.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #ifdef CONFIG_ARM_PMU
 #include <linux/perf/arm_pmu.h>
 #endif
@@ -93,6 +103,13 @@ static unsigned int perf_sw = 8;
 module_param(perf_sw, uint, 0444);
 MODULE_PARM_DESC(perf_sw, "perf backend: software-event counters per CPU (default 8)");
 
+static unsigned int perf_keep_ms = 1000;
+module_param(perf_keep_ms, uint, 0644);
+MODULE_PARM_DESC(perf_keep_ms, "perf backend: ms a backing perf event is kept, disabled, after its last virtual PMC (default 1000; 0: released at once)");
+
+/* Backing events kept per CPU, at most. */
+#define PERF_CACHE_MAX		8
+
 static const u64 perf_generic[VPMC_EVENT_MAX] = {
 	[VPMC_EVENT_CYCLES]		= PERF_COUNT_HW_CPU_CYCLES,
 	[VPMC_EVENT_INSTRUCTIONS]	= PERF_COUNT_HW_INSTRUCTIONS,
@@ -119,9 +136,10 @@ struct vpmc_perf;
 
 /**
  * struct perf_backing - the perf event behind one event on one CPU
- * @node: in perf_cpu.events
+ * @node: in perf_cpu.events, or perf_cpu.cached once unused
  * @config: vpmc's raw encoding
  * @refs: event_get()s not yet put
+ * @idle: jiffies when it was cached
  * @event: the pinned kernel perf event
  * @pc: its CPU's state
  * @bound: counters enabled on it (written under the arbiter lock, read by
@@ -131,6 +149,7 @@ struct perf_backing {
 	struct list_head node;
 	u64 config;
 	unsigned int refs;
+	unsigned long idle;
 	struct perf_event *event;
 	struct perf_cpu *pc;
 	unsigned long bound;
@@ -155,12 +174,17 @@ struct perf_slot {
  * @lock: protects @events against the lookup in enable(); nests inside
  *	the arbiter's lock, taken with interrupts disabled
  * @events: backing events of this CPU
+ * @cached: disabled backing events kept for reuse, newest first (guarded
+ *	by vpmc_perf.mutex only: enable() never looks there)
+ * @nr_cached: on @cached
  * @vp: the backend
  * @slot: the counters
  */
 struct perf_cpu {
 	raw_spinlock_t lock;
 	struct list_head events;
+	struct list_head cached;
+	unsigned int nr_cached;
 	struct vpmc_perf *vp;
 	struct perf_slot slot[VPMC_MAX_COUNTERS];
 };
@@ -168,7 +192,9 @@ struct perf_cpu {
 /**
  * struct vpmc_perf - the perf backend
  * @pmu: the instance it drives
- * @mutex: serialises event_get()/event_put() (creation and release)
+ * @mutex: serialises event_get()/event_put() (creation and release) and
+ *	guards the caches
+ * @reap: releases cached events kept perf_keep_ms
  * @cred: kernel credentials for creating events
  * @gp: general hardware counters: indices 0 to @gp - 1
  * @hw: hardware counters, fixed ones included; software ones follow
@@ -178,6 +204,7 @@ struct perf_cpu {
 struct vpmc_perf {
 	struct vpmc_pmu *pmu;
 	struct mutex mutex;	/* see @mutex above */
+	struct delayed_work reap;
 	const struct cred *cred;
 	unsigned int gp;
 	unsigned int hw;
@@ -263,6 +290,26 @@ static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
 	return NULL;
 }
 
+/* A cached backing event of @config on @pc, enabled again; or NULL. */
+static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
+{
+	struct perf_backing *be;
+
+	list_for_each_entry(be, &pc->cached, node) {
+		if (be->config != config)
+			continue;
+		list_del(&be->node);
+		pc->nr_cached--;
+		perf_event_enable(be->event);
+		if (READ_ONCE(be->event->state) == PERF_EVENT_STATE_ACTIVE)
+			return be;
+		perf_event_release_kernel(be->event);
+		kfree(be);
+		return NULL;
+	}
+	return NULL;
+}
+
 static int pb_event_get(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
@@ -279,13 +326,15 @@ static int pb_event_get(void *priv, int cpu, u64 config)
 		be->refs++;
 		goto out;
 	}
+	be = pb_uncache(pc, config);
+	if (be)
+		goto add;
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
 	if (!be) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	be->config = config;
-	be->refs = 1;
 	be->pc = pc;
 	pb_attr_init(&attr, config);
 	old = override_creds(vp->cred);
@@ -306,6 +355,8 @@ static int pb_event_get(void *priv, int cpu, u64 config)
 		goto out;
 	}
 	be->event = event;
+add:
+	be->refs = 1;
 	raw_spin_lock_irq(&pc->lock);
 	list_add(&be->node, &pc->events);
 	raw_spin_unlock_irq(&pc->lock);
@@ -314,10 +365,46 @@ out:
 	return ret;
 }
 
+/* Release @pc's cached events idle since @before (all: jiffies + 1). */
+static void pb_reap_cpu(struct perf_cpu *pc, unsigned long before)
+{
+	struct perf_backing *be, *tmp;
+
+	list_for_each_entry_safe_reverse(be, tmp, &pc->cached, node) {
+		if (time_after(be->idle, before))
+			break;
+		list_del(&be->node);
+		pc->nr_cached--;
+		perf_event_release_kernel(be->event);
+		kfree(be);
+	}
+}
+
+static void pb_reap(struct work_struct *work)
+{
+	struct vpmc_perf *vp = container_of(to_delayed_work(work),
+					    struct vpmc_perf, reap);
+	unsigned long keep = msecs_to_jiffies(READ_ONCE(perf_keep_ms));
+	bool left = false;
+	int cpu;
+
+	mutex_lock(&vp->mutex);
+	for_each_possible_cpu(cpu) {
+		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+
+		pb_reap_cpu(pc, jiffies - keep);
+		left |= pc->nr_cached;
+	}
+	if (left)
+		schedule_delayed_work(&vp->reap, max(keep, 1UL));
+	mutex_unlock(&vp->mutex);
+}
+
 static void pb_event_put(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
 	struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	unsigned int keep = READ_ONCE(perf_keep_ms);
 	struct perf_backing *be;
 
 	mutex_lock(&vp->mutex);
@@ -329,8 +416,25 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 	raw_spin_lock_irq(&pc->lock);
 	list_del(&be->node);
 	raw_spin_unlock_irq(&pc->lock);
-	perf_event_release_kernel(be->event);
-	kfree(be);
+	if (keep)
+		perf_event_disable(be->event);
+	/* Kept only if surely off: a cached event must count nothing. */
+	if (!keep || READ_ONCE(be->event->state) != PERF_EVENT_STATE_OFF) {
+		perf_event_release_kernel(be->event);
+		kfree(be);
+		goto out;
+	}
+	be->idle = jiffies;
+	list_add(&be->node, &pc->cached);
+	if (++pc->nr_cached > PERF_CACHE_MAX) {
+		be = list_last_entry(&pc->cached, struct perf_backing, node);
+		list_del(&be->node);
+		pc->nr_cached--;
+		perf_event_release_kernel(be->event);
+		kfree(be);
+	}
+	if (!delayed_work_pending(&vp->reap))
+		schedule_delayed_work(&vp->reap, msecs_to_jiffies(keep));
 out:
 	mutex_unlock(&vp->mutex);
 }
@@ -540,9 +644,11 @@ static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc
 
 		raw_spin_lock_init(&pc->lock);
 		INIT_LIST_HEAD(&pc->events);
+		INIT_LIST_HEAD(&pc->cached);
 		pc->vp = vp;
 	}
 	mutex_init(&vp->mutex);
+	INIT_DELAYED_WORK(&vp->reap, pb_reap);
 	vp->pmu = pmu;
 	pr_info("%u general and %u fixed hardware counters, %u for software events\n",
 		gp, fixed, perf_sw);
@@ -554,8 +660,14 @@ static void pb_remove(void *priv)
 	struct vpmc_perf *vp = priv;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		WARN_ON_ONCE(!list_empty(&per_cpu_ptr(vp->cpus, cpu)->events));
+	/* No event_put() is left to queue it again. */
+	cancel_delayed_work_sync(&vp->reap);
+	for_each_possible_cpu(cpu) {
+		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+
+		WARN_ON_ONCE(!list_empty(&pc->events));
+		pb_reap_cpu(pc, jiffies + 1);
+	}
 	free_percpu(vp->cpus);
 	put_cred(vp->cred);
 	mutex_destroy(&vp->mutex);

@@ -41,6 +41,12 @@ while [ $r -lt "$reps" ]; do
 	b local $((2000000 / k)) $clock
 	b alloc $((2000 / k)) $clock
 	b alloc2 $((2000 / k)) $clock
+	# B7 again with a perf event made and released every time.
+	keep=/sys/module/vpmc/parameters/perf_keep_ms
+	old=$(cat $keep)
+	echo 0 >$keep
+	b alloc0 $((2000 / k)) $clock
+	echo "$old" >$keep
 	b mem 0 $clock
 	b tmem 0 $clock
 	for n in 1 10 100 1000 10000; do

@@ -97,7 +97,7 @@ fi
 # Every benchmark of make bench, once and small, so none can rot
 # (tools/bench/run.sh; its figures mean nothing here).
 # x86_64 prints 14 figures, arm64 (its own B5 and B6) 6.
-[ "$VPMC_ARCH" = x86_64 ] && nbench=14 || nbench=6
+[ "$VPMC_ARCH" = x86_64 ] && nbench=15 || nbench=6
 step load-bench modload "$M/vpmc_bench.ko"
 step bench-smoke sh -c "bench-run smoke | tee /tmp/bench.out && [ \$(grep -c '^VPMC-BENCH .* vpmc=-*[0-9]* perf=-*[0-9]* unit=' /tmp/bench.out) = $nbench ]"
 # B6's claim as a test: 8 users of SW_INCR on one counter each count
