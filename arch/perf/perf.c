@@ -290,6 +290,12 @@ static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
 	return NULL;
 }
 
+static void pb_free(struct perf_backing *be)
+{
+	perf_event_release_kernel(be->event);
+	kfree(be);
+}
+
 /* A cached backing event of @config on @pc, enabled again; or NULL. */
 static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
 {
@@ -303,8 +309,7 @@ static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
 		perf_event_enable(be->event);
 		if (READ_ONCE(be->event->state) == PERF_EVENT_STATE_ACTIVE)
 			return be;
-		perf_event_release_kernel(be->event);
-		kfree(be);
+		pb_free(be);
 		return NULL;
 	}
 	return NULL;
@@ -375,8 +380,7 @@ static void pb_reap_cpu(struct perf_cpu *pc, unsigned long before)
 			break;
 		list_del(&be->node);
 		pc->nr_cached--;
-		perf_event_release_kernel(be->event);
-		kfree(be);
+		pb_free(be);
 	}
 }
 
@@ -420,8 +424,7 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 		perf_event_disable(be->event);
 	/* Kept only if surely off: a cached event must count nothing. */
 	if (!keep || READ_ONCE(be->event->state) != PERF_EVENT_STATE_OFF) {
-		perf_event_release_kernel(be->event);
-		kfree(be);
+		pb_free(be);
 		goto out;
 	}
 	be->idle = jiffies;
@@ -430,8 +433,7 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 		be = list_last_entry(&pc->cached, struct perf_backing, node);
 		list_del(&be->node);
 		pc->nr_cached--;
-		perf_event_release_kernel(be->event);
-		kfree(be);
+		pb_free(be);
 	}
 	if (!delayed_work_pending(&vp->reap))
 		schedule_delayed_work(&vp->reap, msecs_to_jiffies(keep));

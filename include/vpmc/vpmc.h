@@ -115,7 +115,10 @@ enum vpmc_notice {
  * typedef vpmc_overflow_fn - overflow callback
  * @vpmc: the virtual PMC whose count reached its threshold
  * @count: its count at the threshold (a multiple of the period past the
- *	count at which the period was armed)
+ *	count at which the period was armed). After callbacks were
+ *	throttled for taking too much of the CPU (module parameter
+ *	overflow_max_percent), it may jump several periods: the thresholds
+ *	passed meanwhile are skipped, and this is the last of them
  * @priv: vpmc_attr.priv
  *
  * Runs in hard interrupt context, interrupts disabled, on the virtual PMC's
