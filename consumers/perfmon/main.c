@@ -68,36 +68,61 @@ void *pfm_copy_vec(void __user *uptr, int count, size_t size)
 }
 
 /**
- * pfm_ctx_vec() - pfm_copy_vec() into the context's own buffer
+ * pfm_ctx_buf() - room for a call's @count entries of @size bytes
+ * @ctx: the context, its mutex held
+ * @count: entries, as the call gave it
+ * @size: bytes per entry
+ *
+ * Up to PFM_VEC_KEEP bytes come from a buffer the context keeps, so the
+ * calls a tool makes in a loop (pfm_read_pmds()) allocate nothing; more
+ * are allocated for the call. Give it back with pfm_ctx_vec_done().
+ *
+ * Context: process context, ctx->mutex held.
+ * Return: the buffer; ERR_PTR -EINVAL for a count <= 0, -E2BIG, -ENOMEM.
+ */
+void *pfm_ctx_buf(struct pfm_ctx *ctx, int count, size_t size)
+{
+	long len = pfm_vec_len(count, size);
+	void *buf;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (len < 0)
+		return ERR_PTR(len);
+	if (len > PFM_VEC_KEEP) {
+		buf = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+		return buf ?: ERR_PTR(-ENOMEM);
+	}
+	if (!ctx->vec) {
+		ctx->vec = kmalloc(PFM_VEC_KEEP, GFP_KERNEL_ACCOUNT);
+		if (!ctx->vec)
+			return ERR_PTR(-ENOMEM);
+	}
+	return ctx->vec;
+}
+
+/**
+ * pfm_ctx_vec() - pfm_copy_vec() into pfm_ctx_buf()
  * @ctx: the context, its mutex held
  * @uptr: the vector
  * @count: entries
  * @size: bytes per entry
  *
- * Vectors up to PFM_VEC_KEEP bytes go to a buffer the context keeps, so
- * the calls a tool makes in a loop (pfm_read_pmds()) allocate nothing;
- * larger ones are allocated for the call. Give it back with pfm_ctx_vec_done().
+ * Give it back with pfm_ctx_vec_done().
  *
  * Context: process context, ctx->mutex held.
  * Return: the copy; ERR_PTR -EINVAL for a count <= 0, -E2BIG, -ENOMEM, -EFAULT.
  */
 void *pfm_ctx_vec(struct pfm_ctx *ctx, void __user *uptr, int count, size_t size)
 {
-	long len = pfm_vec_len(count, size);
+	void *vec = pfm_ctx_buf(ctx, count, size);
 
-	lockdep_assert_held(&ctx->mutex);
-	if (len < 0)
-		return ERR_PTR(len);
-	if (len > PFM_VEC_KEEP)
-		return vmemdup_user(uptr, len);
-	if (!ctx->vec) {
-		ctx->vec = kmalloc(PFM_VEC_KEEP, GFP_KERNEL_ACCOUNT);
-		if (!ctx->vec)
-			return ERR_PTR(-ENOMEM);
-	}
-	if (copy_from_user(ctx->vec, uptr, len))
+	if (IS_ERR(vec))
+		return vec;
+	if (copy_from_user(vec, uptr, (size_t)count * size)) {
+		pfm_ctx_vec_done(ctx, vec);
 		return ERR_PTR(-EFAULT);
-	return ctx->vec;
+	}
+	return vec;
 }
 
 /**

@@ -26,6 +26,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/task_work.h>
 #include <linux/types.h>
@@ -55,8 +56,9 @@ struct pfm_set;
  * @flags: PFM_REGFL_OVFL_NOTIFY, PFM_REGFL_RANDOM
  * @value: the value while no virtual PMC backs it
  * @base: the value minus the virtual PMC's count, while one backs it
- * @gen: bumped whenever @base moves, so a reader that read the count
- *	without the lock can tell its sum is stale
+ * @seq: written around every move of @base, under ctx->lock, so that
+ *	pfm_read_pmds() reads @base and the count without the lock and
+ *	can tell when an overflow reloaded the PMD in between
  * @armed: its virtual PMC's overflow schedule aims at the 64-bit wrap
  * @long_reset: reload value after an overflow that notified
  * @short_reset: reload value after one that did not
@@ -69,7 +71,7 @@ struct pfm_set;
  * @random_mask: PFM_REGFL_RANDOM: bits of the reload value randomized
  * @vpmc: the virtual PMC while loaded and the PMC is written, else NULL
  *
- * ctx->mutex guards everything; ctx->lock also guards @base, @gen, @armed,
+ * ctx->mutex guards everything; ctx->lock also guards @base, @seq, @armed,
  * @last_reset and @switch_left, which the overflow callback changes.
  */
 struct pfm_pmd {
@@ -78,7 +80,7 @@ struct pfm_pmd {
 	u32 flags;
 	u64 value;
 	u64 base;
-	unsigned int gen;
+	seqcount_spinlock_t seq;	/* see @seq above */
 	bool armed;
 	u64 long_reset;
 	u64 short_reset;
@@ -233,6 +235,7 @@ void pfm_sysfs_exit(void);
 void *pfm_copy_vec(void __user *uptr, int count, size_t size);
 /* Vectors a context keeps a buffer for: four pfarg_pmd_t and more. */
 #define PFM_VEC_KEEP	1024
+void *pfm_ctx_buf(struct pfm_ctx *ctx, int count, size_t size);
 void *pfm_ctx_vec(struct pfm_ctx *ctx, void __user *uptr, int count, size_t size);
 void pfm_ctx_vec_done(struct pfm_ctx *ctx, void *vec);
 

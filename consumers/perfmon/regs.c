@@ -59,36 +59,52 @@ static u64 pfm_dist(u64 value)
 
 /* === The virtual PMC behind a PMD === */
 
-/* Its count; a preempted or offline one gives its frozen count. */
+/*
+ * Its count; a preempted or offline one gives its frozen count. The
+ * monitored thread itself, or the CPU of a system-wide context, reads it
+ * with vpmc_read_local(): no lock, no call to its CPU and no times. (The
+ * virtual PMCs never inherit, which that read would leave out.)
+ */
 static u64 pfm_pmd_count(struct pfm_pmd *pmd)
 {
 	struct vpmc_value val = {};
+	u64 count;
+	int ret;
 
+	preempt_disable();
+	ret = vpmc_read_local(pmd->vpmc, &count);
+	preempt_enable();
+	if (!ret)
+		return count;
 	vpmc_read(pmd->vpmc, &val);
 	return val.count;
 }
 
-/* A PMD's value. Process context, ctx->mutex held. */
+/*
+ * A PMD's value, without ctx->lock: read again if an overflow reloaded it
+ * between the count and @base. Process context, ctx->mutex held.
+ */
 static u64 pfm_pmd_get(struct pfm_pmd *pmd)
 {
-	struct pfm_ctx *ctx = pmd->set->ctx;
-	unsigned int gen;
-	u64 count, value;
+	unsigned int seq;
+	u64 value;
 
 	if (!pmd->vpmc)
 		return pmd->value;
-	for (;;) {
-		gen = READ_ONCE(pmd->gen);
-		count = pfm_pmd_count(pmd);
-		spin_lock_irq(&ctx->lock);
-		value = pmd->base + count;
-		if (gen == pmd->gen) {
-			spin_unlock_irq(&ctx->lock);
-			return value;
-		}
-		/* An overflow reloaded it meanwhile: read again. */
-		spin_unlock_irq(&ctx->lock);
-	}
+	do {
+		seq = read_seqcount_begin(&pmd->seq);
+		value = pfm_pmd_count(pmd);
+		value += pmd->base;
+	} while (read_seqcount_retry(&pmd->seq, seq));
+	return value;
+}
+
+/* Move a backed PMD's @base, ctx->lock held. */
+static void pfm_pmd_rebase(struct pfm_pmd *pmd, u64 base)
+{
+	write_seqcount_begin(&pmd->seq);
+	pmd->base = base;
+	write_seqcount_end(&pmd->seq);
 }
 
 /* Aim the overflow schedule at the wrap of a PMD now holding @value. */
@@ -116,8 +132,7 @@ static void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
 	}
 	count = pfm_pmd_count(pmd);
 	spin_lock_irq(&ctx->lock);
-	pmd->base = value - count;
-	pmd->gen++;
+	pfm_pmd_rebase(pmd, value - count);
 	spin_unlock_irq(&ctx->lock);
 	pfm_pmd_arm(pmd, value);
 }
@@ -134,8 +149,7 @@ static void pfm_pmd_reload(struct pfm_pmd *pmd, u64 count, bool notified)
 	if (pmd->flags & PFM_REGFL_RANDOM)
 		reset -= get_random_u64() & pmd->random_mask;
 	pmd->last_reset = reset;
-	pmd->base = reset - count;
-	pmd->gen++;
+	pfm_pmd_rebase(pmd, reset - count);
 	pmd->armed = pfm_dist(reset);
 	vpmc_set_period(pmd->vpmc, pfm_dist(reset));
 }
@@ -210,8 +224,7 @@ static int pfm_pmd_attach(struct pfm_pmd *pmd)
 	if (IS_ERR(vpmc))
 		return PTR_ERR(vpmc);
 	spin_lock_irq(&ctx->lock);
-	pmd->base = pmd->value;
-	pmd->gen++;
+	pfm_pmd_rebase(pmd, pmd->value);
 	pmd->vpmc = vpmc;
 	spin_unlock_irq(&ctx->lock);
 	return 0;
@@ -377,16 +390,14 @@ int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count)
 	return ret;
 }
 
-static int pfm_check_pmd(struct pfm_ctx *ctx, const pfarg_pmd_t *req,
-			 bool write)
+/* A pfm_write_pmds() entry. */
+static int pfm_check_pmd(struct pfm_ctx *ctx, const pfarg_pmd_t *req)
 {
 	u32 regs = pfm_regs_mask();
 
 	if (req->reg_num >= pfm_nr || !pfm_set_find(ctx, req->reg_set) ||
 	    !pfm_zero(req->reg_reserved2, sizeof(req->reg_reserved2)))
 		return -EINVAL;
-	if (!write)
-		return 0;
 	/* No sampling format exists yet, so nothing can be recorded. */
 	if (req->reg_flags & ~(PFM_REGFL_OVFL_NOTIFY | PFM_REGFL_RANDOM) ||
 	    req->reg_reset_pmds[0] & ~(u64)regs ||
@@ -420,7 +431,7 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	for (i = 0; i < count && !ret; i++)
-		ret = pfm_check_pmd(ctx, &req[i], true);
+		ret = pfm_check_pmd(ctx, &req[i]);
 	for (i = 0; i < count && !ret; i++) {
 		struct pfm_set *set = pfm_set_find(ctx, req[i].reg_set);
 		struct pfm_pmd *pmd = &set->pmds[req[i].reg_num];
@@ -441,8 +452,50 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 	return ret;
 }
 
-/* reg_value and reg_last_reset_val of @req back to @uptr, in one pass. */
-static int pfm_put_pmds(void __user *uptr, const pfarg_pmd_t *req, int count)
+/*
+ * What pfm_read_pmds() takes of one pfarg_pmd_t (reg_num, reg_set and
+ * the reserved words, ORed), then the PMD they name and the two outputs.
+ */
+struct pfm_rd {
+	u16 num;
+	u16 set;
+	u32 rsvd;
+	struct pfm_pmd *pmd;
+	u64 value;
+	u64 last_reset;
+};
+
+/*
+ * Fetch what pfm_read_pmds() needs of each entry from @uptr, in one pass
+ * (the 140 bytes of reload settings it ignores are never copied).
+ */
+static int pfm_get_rds(struct pfm_rd *rd, const void __user *uptr, int count)
+{
+	const pfarg_pmd_t __user *u = uptr;
+	unsigned int k;
+	u32 word;
+	int i;
+
+	if (!user_read_access_begin(u, (size_t)count * sizeof(*u)))
+		return -EFAULT;
+	for (i = 0; i < count; i++, u++) {
+		unsafe_get_user(rd[i].num, &u->reg_num, efault);
+		unsafe_get_user(rd[i].set, &u->reg_set, efault);
+		rd[i].rsvd = 0;
+		for (k = 0; k < ARRAY_SIZE(u->reg_reserved2); k++) {
+			unsafe_get_user(word, &u->reg_reserved2[k], efault);
+			rd[i].rsvd |= word;
+		}
+	}
+	user_read_access_end();
+	return 0;
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/* reg_value and reg_last_reset_val of each entry back to @uptr. */
+static int pfm_put_rds(void __user *uptr, const struct pfm_rd *rd, int count)
 {
 	pfarg_pmd_t __user *u = uptr;
 	int i;
@@ -450,8 +503,8 @@ static int pfm_put_pmds(void __user *uptr, const pfarg_pmd_t *req, int count)
 	if (!user_write_access_begin(u, (size_t)count * sizeof(*u)))
 		return -EFAULT;
 	for (i = 0; i < count; i++, u++) {
-		unsafe_put_user(req[i].reg_value, &u->reg_value, efault);
-		unsafe_put_user(req[i].reg_last_reset_val, &u->reg_last_reset_val,
+		unsafe_put_user(rd[i].value, &u->reg_value, efault);
+		unsafe_put_user(rd[i].last_reset, &u->reg_last_reset_val,
 				efault);
 	}
 	user_write_access_end();
@@ -465,8 +518,10 @@ efault:
  * pfm_read_pmds() - pfm_read_pmds(): PMD values
  * @ctx: the context
  * @uptr: pfarg_pmd_t[@count]; reg_num and reg_set in, reg_value and
- *	reg_last_reset_val out
+ *	reg_last_reset_val out; the rest is left as it is
  * @count: entries
+ *
+ * Every entry is checked before any is read, so a bad one writes nothing.
  *
  * Context: process context, ctx->mutex held.
  * Return: 0; -EINVAL for a bad count, register, set or reserved field;
@@ -474,24 +529,28 @@ efault:
  */
 int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 {
-	pfarg_pmd_t *req;
-	int i, ret = 0;
+	struct pfm_set *set = NULL;
+	struct pfm_rd *rd;
+	int i, ret;
 
-	req = pfm_ctx_vec(ctx, uptr, count, sizeof(*req));
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	for (i = 0; i < count && !ret; i++)
-		ret = pfm_check_pmd(ctx, &req[i], false);
+	rd = pfm_ctx_buf(ctx, count, sizeof(*rd));
+	if (IS_ERR(rd))
+		return PTR_ERR(rd);
+	ret = pfm_get_rds(rd, uptr, count);
 	for (i = 0; i < count && !ret; i++) {
-		struct pfm_set *set = pfm_set_find(ctx, req[i].reg_set);
-		struct pfm_pmd *pmd = &set->pmds[req[i].reg_num];
-
-		req[i].reg_value = pfm_pmd_get(pmd);
-		req[i].reg_last_reset_val = READ_ONCE(pmd->last_reset);
+		if (!set || set->id != rd[i].set)
+			set = pfm_set_find(ctx, rd[i].set);
+		if (rd[i].num >= pfm_nr || !set || rd[i].rsvd)
+			ret = -EINVAL;
+		else
+			rd[i].pmd = &set->pmds[rd[i].num];
 	}
-	/* Only the two outputs go back: the rest is the caller's already. */
+	for (i = 0; i < count && !ret; i++) {
+		rd[i].value = pfm_pmd_get(rd[i].pmd);
+		rd[i].last_reset = READ_ONCE(rd[i].pmd->last_reset);
+	}
 	if (!ret)
-		ret = pfm_put_pmds(uptr, req, count);
-	pfm_ctx_vec_done(ctx, req);
+		ret = pfm_put_rds(uptr, rd, count);
+	pfm_ctx_vec_done(ctx, rd);
 	return ret;
 }

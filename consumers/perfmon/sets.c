@@ -65,6 +65,7 @@ static struct pfm_set *pfm_set_alloc(struct pfm_ctx *ctx, u16 id)
 	for (i = 0; i < PFM_NR; i++) {
 		set->pmds[i].set = set;
 		set->pmds[i].num = i;
+		seqcount_spinlock_init(&set->pmds[i].seq, &ctx->lock);
 	}
 	return set;
 }

@@ -4,6 +4,7 @@
  * vector: the call fails with its errno and changes nothing (the PMD
  * values read back are the ones before).
  */
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "pfm_test.h"
@@ -38,6 +39,57 @@ static void bad_flag(pfarg_pmd_t *p) { p->reg_flags = 0x100; }
 static void bad_reset(pfarg_pmd_t *p) { p->reg_reset_pmds[4] = 1; }
 static void bad_smpl(pfarg_pmd_t *p) { p->reg_smpl_pmds[0] = 1; }
 static void bad_rsvd(pfarg_pmd_t *p) { p->reg_reserved2[3] = 1; }
+static void bad_rsvd0(pfarg_pmd_t *p) { p->reg_reserved2[0] = 0x100; }
+static void bad_rsvd6(pfarg_pmd_t *p) { p->reg_reserved2[6] = 1U << 31; }
+
+/* A read vector whose second entry is bad fails and writes nothing back. */
+static void read_vector(int fd, void (*spoil)(pfarg_pmd_t *))
+{
+	pfarg_pmd_t pmd[2];
+
+	memset(pmd, 0, sizeof(pmd));
+	pmd[0].reg_value = 77;
+	pmd[0].reg_last_reset_val = 78;
+	spoil(&pmd[1]);
+	ERR(pfm_read_pmds(fd, pmd, 2), EINVAL);
+	CHECK(pmd[0].reg_value == 77 && pmd[0].reg_last_reset_val == 78,
+	      "a failed read wrote a value back");
+}
+
+/* A read gives reg_value and reg_last_reset_val and leaves the rest. */
+static void read_keeps(int fd)
+{
+	pfarg_pmd_t pmd, want;
+
+	memset(&pmd, 0x5a, sizeof(pmd));
+	pmd.reg_num = 0;
+	pmd.reg_set = 0;
+	memset(pmd.reg_reserved2, 0, sizeof(pmd.reg_reserved2));
+	want = pmd;
+	want.reg_value = 1234;
+	want.reg_last_reset_val = 0;
+	OK(pfm_read_pmds(fd, &pmd, 1));
+	CHECK(!memcmp(&pmd, &want, sizeof(pmd)),
+	      "a read changed more than reg_value and reg_last_reset_val");
+}
+
+/* A vector running into an unmapped page: EFAULT, nothing written back. */
+static void read_fault(int fd)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pfarg_pmd_t *pmd;
+
+	CHECK(map != MAP_FAILED, "mmap");
+	OK(munmap(map + pg, pg));
+	pmd = (pfarg_pmd_t *)(map + pg - sizeof(*pmd) - 8);
+	memset(pmd, 0, sizeof(*pmd) + 8);
+	pmd->reg_value = 77;
+	ERR(pfm_read_pmds(fd, pmd, 2), EFAULT);
+	CHECK(pmd->reg_value == 77, "a faulting read wrote a value back");
+	OK(munmap(map, pg));
+}
 
 int main(void)
 {
@@ -114,6 +166,17 @@ int main(void)
 	pmd_vector(fd, bad_reset, EINVAL);
 	pmd_vector(fd, bad_smpl, EINVAL);
 	pmd_vector(fd, bad_rsvd, EINVAL);
+
+	/* bad PMD reads: nothing is written back */
+	read_vector(fd, bad_num);
+	read_vector(fd, bad_set);
+	read_vector(fd, bad_rsvd);
+	read_vector(fd, bad_rsvd0);
+	read_vector(fd, bad_rsvd6);
+	read_keeps(fd);
+	read_fault(fd);
+	ERR(pfm_read_pmds(fd, (pfarg_pmd_t *)pmcs, 0), EINVAL);
+	ERR(pfm_read_pmds(fd, (pfarg_pmd_t *)pmcs, PFM_MAX_PMCS + 1), E2BIG);
 
 	/* sets */
 	memset(&sd, 0, sizeof(sd));
