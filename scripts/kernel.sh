@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Prepare one of vpmc's four kernels and print "KDIR IMAGE MODDIR" for it:
 #   kernel.sh debug x86_64|arm64   build from Debian's linux-source-6.1 + scripts/kconfig
+#   kernel.sh kcsan x86_64         the same without KASAN, with KCSAN (data races)
 #   kernel.sh stock x86_64|arm64   Debian's linux-image + linux-headers packages
 # KDIR builds external modules, IMAGE boots, MODDIR is the kernel's /lib/modules/<ver>
 # ("-" for debug kernels, whose guest needs no module of their own).
@@ -12,7 +13,7 @@ set -euo pipefail
 
 kind=${1:-}
 arch=${2:-}
-[ -n "$kind" ] && [ -n "$arch" ] || die "usage: kernel.sh debug|stock x86_64|arm64"
+[ -n "$kind" ] && [ -n "$arch" ] || die "usage: kernel.sh debug|kcsan|stock x86_64|arm64"
 cross_compile "$arch" >/dev/null
 
 src_version() { dpkg-query -W -f='${Version}' linux-source-6.1; }
@@ -33,38 +34,50 @@ source_tree() {
 	echo "$dir"
 }
 
+# fragment KIND: the config fragment of a debug kernel of KIND, on stdout.
+fragment() {
+	local k=$VPMC_TOP/scripts/kconfig
+	case "$1" in
+	debug) cat "$k/debug.config" "$k/debug-$arch.config" ;;
+	kcsan)
+		[ "$arch" = x86_64 ] || die "the kcsan kernel is x86_64 only"
+		grep -v '^CONFIG_KASAN' "$k/debug.config"
+		cat "$k/debug-$arch.config" "$k/kcsan.config"
+		;;
+	esac
+}
+
 build_debug() {
-	local src frags key out image target cc missing
+	local kind=$1 src key out image target cc missing
 	src=$(with_lock source source_tree)
-	frags=("$VPMC_TOP/scripts/kconfig/debug.config" "$VPMC_TOP/scripts/kconfig/debug-$arch.config")
-	# The key: what is built (fragments, source, arch) and how (this function).
-	key=$( (cat "${frags[@]}"; declare -f build_debug; src_version; echo "$arch") |
+	# The key: what is built (fragment, source, arch) and how (these functions).
+	key=$( (fragment "$kind"; declare -f fragment build_debug; src_version; echo "$arch") |
 		sha256sum | cut -c1-12)
-	out=$VPMC_CACHE/kernel/debug-$arch-$key
+	out=$VPMC_CACHE/kernel/$kind-$arch-$key
 	case "$arch" in
 	x86_64) target=bzImage; image=$out/arch/x86/boot/bzImage ;;
 	arm64) target=Image; image=$out/arch/arm64/boot/Image ;;
 	esac
 	if [ ! -f "$out/.vpmc-built" ]; then
 		cc=$(cross_compile "$arch")
-		msg "building debug kernel for $arch in $out (cached after the first run)"
+		msg "building $kind kernel for $arch in $out (cached after the first run)"
 		rm -rf "$out"
 		mkdir -p "$out"
-		cat "${frags[@]}" >"$out/fragment.config"
+		fragment "$kind" >"$out/fragment.config"
 		make -s -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cc" \
 			KCONFIG_ALLCONFIG="$out/fragment.config" allnoconfig >"$out/config.log" 2>&1 ||
 			{ cat "$out/config.log" >&2; die "kernel config failed"; }
 		# Kconfig silently drops what it cannot satisfy: insist on every option asked for.
-		missing=$(grep -hE '^CONFIG_[A-Z0-9_]+=' "${frags[@]}" |
+		missing=$(grep -hE '^CONFIG_[A-Z0-9_]+=' "$out/fragment.config" |
 			while IFS= read -r line; do
 				grep -qxF "$line" "$out/.config" || echo "$line"
 			done)
-		[ -z "$missing" ] || die "debug kernel ($arch) lacks requested options: $(echo $missing)"
+		[ -z "$missing" ] || die "$kind kernel ($arch) lacks requested options: $(echo $missing)"
 		make -C "$src" O="$out" ARCH="$arch" CROSS_COMPILE="$cc" -j"$VPMC_JOBS" \
 			"$target" modules >"$out/build.log" 2>&1 ||
 			{ tail -n 40 "$out/build.log" >&2; die "debug kernel build failed ($out/build.log)"; }
 		touch "$out/.vpmc-built"
-		find "$VPMC_CACHE/kernel" -maxdepth 1 -name "debug-$arch-*" ! -path "$out" \
+		find "$VPMC_CACHE/kernel" -maxdepth 1 -name "$kind-$arch-*" ! -path "$out" \
 			-exec rm -rf {} +
 	fi
 	echo "$out $image -"
@@ -95,7 +108,7 @@ build_stock() {
 }
 
 case "$kind" in
-debug) with_lock "debug-$arch" build_debug ;;
+debug | kcsan) with_lock "$kind-$arch" build_debug "$kind" ;;
 stock) build_stock ;;
 *) die "unknown kernel kind '$kind' (debug or stock)" ;;
 esac
