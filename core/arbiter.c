@@ -38,6 +38,7 @@
 #include <linux/export.h>
 #include <linux/hardirq.h>
 #include <linux/lockdep.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
@@ -213,6 +214,8 @@ static __always_inline bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	hlist_add_head(&user->cnode, &c->users);
 	user->state = VPMC_USER_ACTIVE;
 	user->idx = idx;
+	user->held = true;
+	user->waited = false;
 	return counting;
 }
 
@@ -233,6 +236,8 @@ static __always_inline void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 	if (--c->nr_users)
 		return;
 	__clear_bit(user->idx, &vc->used);
+	/* Its users took their overdue thresholds along (user_take_off()). */
+	__clear_bit(user->idx, &vc->catchup);
 	WARN_ON_ONCE(timerqueue_getnext(&c->tq));
 	if (!sw) {
 		pmu->ops->disable(pmu->priv, vc->cpu, user->idx);
@@ -362,6 +367,9 @@ static void run_notify(struct list_head *notify)
 		list_del_init(&user->notify);
 		if (!user_attached(user) || running == user->reported)
 			continue;
+		/* One that never had a counter has lost none (yet). */
+		if (!running && !user->held)
+			continue;
 		user->reported = running;
 		user->preempted(user, running);
 	}
@@ -477,6 +485,7 @@ static void user_wait(struct vpmc_cpu *vc, struct vpmc_user *user)
 	/* Before the first weaker one: by priority, then by age. */
 	list_add_tail(&user->node, &pos->node);
 	user->state = VPMC_USER_WAITING;
+	user->waited = true;
 }
 
 /* Move every user of counter @idx to the waiting list. */
@@ -595,11 +604,21 @@ static __always_inline void user_take_off(struct vpmc_pmu *pmu,
 {
 	unsigned int idx = user->idx;
 
+	if (WARN_ON_ONCE(user->state == VPMC_USER_DETACHED))
+		return;
 	user_times_at(user, sw ? switch_now(sw) : local_clock());
 	if (user->state == VPMC_USER_ACTIVE) {
 		ctr_update(pmu, vc, idx);
-		if (user->started)
+		if (user->started) {
 			user_freeze(vc, user);
+			/*
+			 * Its threshold passed while throttled (or before the
+			 * catch-up fired): it catches up wherever it goes.
+			 */
+			if (unlikely((vc->throttled | vc->catchup) & BIT(idx)) &&
+			    user->period && (s64)(user->saved - user->next) >= 0)
+				user->overdue = true;
+		}
 		ctr_put(pmu, vc, user, sw);
 		if (vc->ctr[idx].nr_users)
 			ctr_program(pmu, vc, idx, false);
@@ -632,7 +651,7 @@ static void __detach(void *info)
 		/* Its CPU is down: nothing of it is on the counters. */
 		list_del_init(&user->node);
 		user->state = VPMC_USER_DETACHED;
-	} else {
+	} else if (user->state != VPMC_USER_DETACHED) {
 		user_remove(user->pmu, vc, user, &notify);
 	}
 	vc_unlock(vc);
@@ -659,7 +678,15 @@ static void user_locked(struct vpmc_call *call,
 	}
 	vc = user_cpu(user);
 	vc_lock(vc);
-	op(vc, call);
+	/*
+	 * A system-wide user is DETACHED only once vpmc_core_detach() took it
+	 * off (its memory lasts a grace period longer: vpmc/api.c), so a
+	 * callback still holding it gets -ENODEV, and nothing changes.
+	 */
+	if (!user->tlock && user->state == VPMC_USER_DETACHED)
+		call->ret = -ENODEV;
+	else
+		op(vc, call);
 	vc_unlock(vc);
 }
 
@@ -711,7 +738,9 @@ static void op_read(struct vpmc_cpu *vc, struct vpmc_call *call)
 	call->value->count = user_count(vc, user);
 	call->value->time_enabled = user->time_enabled;
 	call->value->time_running = user->time_running;
-	if (user->state == VPMC_USER_WAITING)
+	/* Per thread, off-CPU: preempted still if it was when it left. */
+	if (user->state == VPMC_USER_WAITING ||
+	    (user->state == VPMC_USER_DETACHED && user->waited))
 		call->ret = -EBUSY;
 	else if (user->state == VPMC_USER_OFFLINE)
 		call->ret = -ENODEV;
@@ -726,10 +755,11 @@ static void __read(void *info)
 
 /*
  * Set the count (@set) and/or the period, re-arming the threshold: the next
- * callback comes one full period after the new count.
+ * callback comes one full period after the new count. With @set, @since
+ * events counted past that count are added to it (not to the threshold).
  */
 static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
-		       u64 count, u64 period)
+		       u64 count, u64 since, u64 period)
 {
 	bool counting;
 
@@ -738,10 +768,12 @@ static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
 		ctr_update(user->pmu, vc, user->idx);
 		user_freeze(vc, user);
 	}
-	if (set)
-		user->saved = count;
+	if (!set)
+		count = user->saved;
+	user->saved = count + since;
 	user->period = period;
-	user->next = user->saved + period;
+	user->next = count + period;
+	user->overdue = false;
 	if (counting) {
 		user_thaw(vc, user);
 		ctr_program(user->pmu, vc, user->idx, false);
@@ -750,7 +782,20 @@ static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
 
 static void op_write(struct vpmc_cpu *vc, struct vpmc_call *call)
 {
-	user_rearm(vc, call->user, true, call->arg, call->user->period);
+	struct vpmc_user *user = call->user;
+	u64 since = 0;
+
+	/*
+	 * From the user's own overflow callback: the written count replaces
+	 * the count at the threshold it was told of, and the events counted
+	 * since (many, after a throttled stretch) are kept.
+	 */
+	if (vc && vc->cb_user == user) {
+		if (user->state == VPMC_USER_ACTIVE)
+			ctr_update(user->pmu, vc, user->idx);
+		since = user_count(vc, user) - vc->cb_count;
+	}
+	user_rearm(vc, user, true, call->arg, since, user->period);
 }
 
 static void __write(void *info)
@@ -760,7 +805,7 @@ static void __write(void *info)
 
 static void op_set_period(struct vpmc_cpu *vc, struct vpmc_call *call)
 {
-	user_rearm(vc, call->user, false, 0, call->arg);
+	user_rearm(vc, call->user, false, 0, 0, call->arg);
 }
 
 static void __set_period(void *info)
@@ -792,6 +837,9 @@ static void user_init(struct vpmc_user *user)
 	user->started = false;
 	user->reported = true;
 	user->dead = false;
+	user->held = false;
+	user->waited = false;
+	user->overdue = false;
 	user->evref = false;
 	user->saved = 0;
 	user->next = user->period;
@@ -822,7 +870,15 @@ int vpmc_core_attach(struct vpmc_user *user)
 	might_sleep();
 	user_init(user);
 	user->tlock = NULL;
-	cpus_read_lock();
+	/*
+	 * The events mutex, not the CPU hotplug lock: a backend may take that
+	 * lock to create its event (core/hotplug.c). A CPU that goes down
+	 * from now on finds the user on its counters or never gets it.
+	 */
+	mutex_lock(&vpmc_events_mutex);
+	/* Just up, and the work that brings it up for vpmc still to come. */
+	if (cpu_online(user->cpu) && !READ_ONCE(user_cpu(user)->online))
+		vpmc_cpus_sync();
 	ret = event_get(user);
 	if (!ret)
 		ret = vpmc_pmu_call(user->cpu, __attach, &call);
@@ -832,7 +888,7 @@ int vpmc_core_attach(struct vpmc_user *user)
 		atomic_inc(&user->pmu->nr_users);
 	else
 		event_put(user);
-	cpus_read_unlock();
+	mutex_unlock(&vpmc_events_mutex);
 	return ret;
 }
 
@@ -841,7 +897,8 @@ int vpmc_core_attach(struct vpmc_user *user)
  * @user: an attached user
  *
  * Waiting users may be reinstated on the counter it frees; their callbacks
- * run before this returns. No callback of @user runs after it returns.
+ * run before this returns. No callback of @user runs after it returns, and
+ * every later operation on it fails with -ENODEV.
  *
  * Context: process context, may sleep.
  */
@@ -850,20 +907,21 @@ void vpmc_core_detach(struct vpmc_user *user)
 	struct vpmc_call call = { .user = user };
 
 	might_sleep();
-	cpus_read_lock();
+	mutex_lock(&vpmc_events_mutex);
 	/*
-	 * An offline CPU's users are OFFLINE, on its offline list, and the
-	 * hotplug lock keeps it down: take it off here.
+	 * An offline CPU's users are OFFLINE, on its offline list, and only
+	 * the events mutex brings it up for vpmc again: take it off here.
 	 */
 	if (vpmc_pmu_call(user->cpu, __detach, &call)) {
 		unsigned long flags;
 
 		local_irq_save(flags);
+		WARN_ON_ONCE(user->state != VPMC_USER_OFFLINE);
 		__detach(&call);
 		local_irq_restore(flags);
 	}
 	event_put(user);
-	cpus_read_unlock();
+	mutex_unlock(&vpmc_events_mutex);
 	atomic_dec(&user->pmu->nr_users);
 }
 
@@ -987,6 +1045,9 @@ static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
 			goto out;
 		if (user->tlock && (!user_attached(user) || user->cpu != cpu))
 			goto out;
+		/* Destroyed: the locked way says so. */
+		if (user->state == VPMC_USER_DETACHED)
+			goto out;
 		value->count = user_count_live(pmu, vc, user);
 		delta = local_clock() - user->tstamp;
 		value->time_enabled = user->time_enabled;
@@ -1028,7 +1089,9 @@ int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
 	if (read_here(user, value, false, &ret))
 		return ret;
 	ret = user_call(user, __read, &call);
-	if (ret != -ENODEV || user->tlock || !preemptible())
+	/* Destroyed, or a caller that may not sleep: nothing more to read. */
+	if (ret != -ENODEV || user->tlock || !preemptible() ||
+	    rcu_preempt_depth() || user->state == VPMC_USER_DETACHED)
 		return ret;
 	/* Its CPU is down: read its frozen count there, as detach does. */
 	cpus_read_lock();
@@ -1067,6 +1130,9 @@ int vpmc_core_read_mine(struct vpmc_user *user, struct vpmc_value *value)
  * @user: an attached user
  * @count: the new count; the next overflow comes a full period after it
  *
+ * From the user's own overflow callback, @count is its count at the
+ * threshold the callback was given: the events counted since are kept.
+ *
  * Context: see vpmc_pmu_call().
  * Return: 0, or vpmc_pmu_call()'s error.
  */
@@ -1101,8 +1167,8 @@ int vpmc_core_set_period(struct vpmc_user *user, u64 period)
  *
  * Context: any, including NMI, with preemption disabled.
  * Return: 0; -EINVAL if @user is not of this CPU; -EBUSY if it is
- * preempted; -EAGAIN if this NMI interrupted an update of this CPU's
- * arbiter. @count is written only on success.
+ * preempted; -ENODEV if it was detached; -EAGAIN if this NMI interrupted
+ * an update of this CPU's arbiter. @count is written only on success.
  */
 int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
 {
@@ -1120,6 +1186,8 @@ int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
 		return -EAGAIN;
 	if (user->state == VPMC_USER_WAITING)
 		ret = -EBUSY;
+	else if (!user->tlock && user->state == VPMC_USER_DETACHED)
+		ret = -ENODEV;	/* destroyed; see user_locked() */
 	else
 		val = user_count_live(pmu, vc, user);
 	if (read_seqcount_retry(&vc->seq, seq))
@@ -1193,6 +1261,7 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
 	struct vpmc_counter *c = &vc->ctr[idx];
 	u64 budget = ovf_budget(pmu), t0 = 0, at, skip;
+	u64 (*clock)(void) = pmu->clock;
 	struct timerqueue_node *node;
 	struct vpmc_user *user;
 	unsigned int fires;
@@ -1207,7 +1276,7 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 	if (vc->throttled & BIT(idx))
 		goto program;
 	if (budget) {
-		t0 = local_clock();
+		t0 = clock();
 		if (t0 - vc->ovf_window >= VPMC_OVF_WINDOW_NS) {
 			vc->ovf_window = t0;
 			vc->ovf_spent = 0;
@@ -1220,7 +1289,7 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 			break;
 		}
 		if (budget) {
-			u64 now = local_clock();
+			u64 now = clock();
 
 			if (vc->ovf_spent + (now - t0) > budget) {
 				ovf_throttle(vc, idx, budget, now);
@@ -1229,8 +1298,9 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 		}
 		user = container_of(node, struct vpmc_user, tq);
 		skip = 0;
-		if (vc->catchup & BIT(idx))
+		if ((vc->catchup & BIT(idx)) || user->overdue)
 			skip = div64_u64(c->count - node->expires, user->period);
+		user->overdue = false;
 		vc->nr_skipped += skip;
 		at = user->next + skip * user->period;
 		user->next = at + user->period;
@@ -1239,9 +1309,12 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 		timerqueue_add(&c->tq, node);
 		if (!user->overflow)
 			continue;
+		vc->cb_user = user;
+		vc->cb_count = at;
 		vc_unlock(vc);
 		user->overflow(user, at);
 		vc_lock(vc);
+		vc->cb_user = NULL;
 		if (!c->nr_users)
 			goto spent;
 		ctr_update(pmu, vc, idx);
@@ -1250,7 +1323,7 @@ program:
 	ctr_program(pmu, vc, idx, true);
 spent:
 	if (t0)
-		vc->ovf_spent += local_clock() - t0;
+		vc->ovf_spent += clock() - t0;
 out:
 	vc_unlock(vc);
 }
@@ -1590,15 +1663,20 @@ void vpmc_core_thread_detach(struct vpmc_user *user)
 }
 
 /**
- * vpmc_core_thread_forget() - undo vpmc_core_thread_init(false) of a user
- *	never seen by the context-switch hook
+ * vpmc_core_thread_forget() - undo vpmc_core_thread_init() of a user never
+ *	given to its thread (so never seen by the context-switch hook)
  * @user: the user
  *
- * Context: any.
+ * Context: any if it was made without events; else process context.
  */
 void vpmc_core_thread_forget(struct vpmc_user *user)
 {
-	WARN_ON_ONCE(user->state != VPMC_USER_DETACHED || user->evref);
+	WARN_ON_ONCE(user->state != VPMC_USER_DETACHED);
+	if (user->evref) {
+		might_sleep();
+		vpmc_events_put(user->pmu, user->config);
+		user->evref = false;
+	}
 	atomic_dec(&user->pmu->nr_users);
 }
 
@@ -1785,6 +1863,8 @@ void vpmc_core_switch_end(struct vpmc_switch *sw)
 struct vpmc_hotplug {
 	struct vpmc_pmu *pmu;
 	struct list_head *list;
+	unsigned int gen;
+	bool up;
 };
 
 /* Off the arbiter of a CPU going down; a system-wide user onto @gone. */
@@ -1812,7 +1892,7 @@ static void arb_cpu_down(void *info)
 	unsigned int i;
 
 	vc_lock(vc);
-	vc->online = false;
+	WRITE_ONCE(vc->online, false);
 	for (i = 0; i < pmu->desc.num_counters; i++) {
 		struct vpmc_counter *c = &vc->ctr[i];
 
@@ -1841,18 +1921,40 @@ static void arb_cpu_down(void *info)
 	vc_unlock(vc);
 }
 
+/*
+ * The tasks running hotplug callbacks now, so that vpmc_destroy() can
+ * refuse them: [0] the hotplug thread's, for a CPU going down (one at a
+ * time: the hotplug lock), [1] whoever brings a CPU up (the events mutex).
+ */
+static struct task_struct *notice_task[2];
+
 /* Tell the owners of the users on @list, taking them off it. */
 static void hotplug_notify(struct list_head *list, bool online)
 {
 	struct vpmc_user *user, *tmp;
 
+	if (list_empty(list))
+		return;
+	WRITE_ONCE(notice_task[online], current);
 	list_for_each_entry_safe(user, tmp, list, notify) {
 		list_del_init(&user->notify);
-		if (!online)
-			event_put(user);
 		if (user->hotplug)
 			user->hotplug(user, online);
 	}
+	WRITE_ONCE(notice_task[online], NULL);
+}
+
+/**
+ * vpmc_core_in_notice() - is the caller running a hotplug callback?
+ *
+ * Context: any.
+ * Return: true inside a user's @hotplug callback.
+ */
+bool vpmc_core_in_notice(void)
+{
+	/* Only the task itself stores its own pointer: no race to care of. */
+	return READ_ONCE(notice_task[0]) == current ||
+	       READ_ONCE(notice_task[1]) == current;
 }
 
 /**
@@ -1860,12 +1962,13 @@ static void hotplug_notify(struct list_head *list, bool online)
  * @pmu: the instance
  * @cpu: the CPU, the current one
  *
- * System-wide users stop counting, keep their count and started state,
- * release their backend event on @cpu and have their hotplug callbacks
- * called; per-thread users are not attached here until vpmc_core_cpu_up().
+ * System-wide users stop counting, keep their count and started state and
+ * have their hotplug callbacks called; their backend events are released
+ * later (vpmc_core_cpu_release()). Per-thread users are not attached here
+ * until vpmc_core_cpu_up().
  *
  * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so no
- * user is attached or destroyed meanwhile).
+ * user is attached meanwhile); never calls the backend's event_put().
  */
 void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
 {
@@ -1880,6 +1983,26 @@ void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
 	hotplug_notify(&gone, false);
 }
 
+/**
+ * vpmc_core_cpu_release() - release the events of a CPU that went down
+ * @pmu: the instance
+ * @cpu: the CPU, which vpmc has down
+ *
+ * Its OFFLINE system-wide users drop their backend events, which the
+ * backend lost with the CPU; vpmc_core_cpu_up() takes them again.
+ *
+ * Context: process context, vpmc_events_mutex held (so the CPU's offline
+ * list changes under nobody else: see core/hotplug.c).
+ */
+void vpmc_core_cpu_release(struct vpmc_pmu *pmu, int cpu)
+{
+	struct vpmc_user *user;
+
+	lockdep_assert_held(&vpmc_events_mutex);
+	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node)
+		event_put(user);
+}
+
 static void arb_cpu_up(void *info)
 {
 	struct vpmc_hotplug *hp = info;
@@ -1888,8 +2011,12 @@ static void arb_cpu_up(void *info)
 	struct vpmc_user *user, *tmp;
 	LIST_HEAD(notify);
 
+	/* Down and up again since the events were taken: they are dead. */
+	if (vpmc_cpu_gen_get(vc->cpu) != hp->gen)
+		return;
 	vc_lock(vc);
-	vc->online = true;
+	/* Pairs with the lockless reads of vpmc_events_get() and attach. */
+	WRITE_ONCE(vc->online, true);
 	list_for_each_entry_safe(user, tmp, &vc->offline, node) {
 		/* Those whose event could not be had again stay offline. */
 		if (!user->evref && user->pmu->ops->event_get)
@@ -1907,37 +2034,41 @@ static void arb_cpu_up(void *info)
 		user->reported = user->state == VPMC_USER_ACTIVE;
 	vc_unlock(vc);
 	run_notify(&notify);
+	hp->up = true;
 }
 
 /**
  * vpmc_core_cpu_up() - give a CPU's offline users their counters again
  * @pmu: the instance
- * @cpu: the CPU, the current one, just online
+ * @cpu: the CPU, online but down for vpmc
+ * @gen: vpmc_cpu_gen_get(@cpu) before the CPU's per-thread events were
+ *	taken again: if it went down since, nothing is done
  *
- * Each takes its backend event again and is placed by the arbiter's rules
- * or waits, as after a preemption; then its hotplug callback is called. A
- * user whose event_get() fails stays OFFLINE (and is logged).
+ * Each OFFLINE user takes its backend event again and is placed by the
+ * arbiter's rules or waits, as after a preemption; then its hotplug
+ * callback is called. A user whose event_get() fails stays OFFLINE (and is
+ * logged).
  *
- * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so
- * @cpu's offline list changes under nobody else).
+ * Context: process context (core/hotplug.c's work, or an attach that found
+ * the CPU not brought up yet), vpmc_events_mutex held.
  */
-void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu)
+void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu, unsigned int gen)
 {
 	LIST_HEAD(back);
-	struct vpmc_hotplug hp = { .pmu = pmu, .list = &back };
+	struct vpmc_hotplug hp = { .pmu = pmu, .list = &back, .gen = gen };
 	struct vpmc_user *user;
 	int ret;
 
-	if (WARN_ON_ONCE(cpu != raw_smp_processor_id()))
-		return;
+	lockdep_assert_held(&vpmc_events_mutex);
 	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node) {
+		if (user->evref)
+			continue;
 		ret = event_get(user);
 		if (ret)
 			pr_warn("cpu %d: vpmc %u stays offline: event %#llx: %d\n",
 				cpu, user->id, user->config, ret);
 	}
-	local_irq_disable();
-	arb_cpu_up(&hp);
-	local_irq_enable();
+	if (vpmc_pmu_call(cpu, arb_cpu_up, &hp) || !hp.up)
+		return;		/* It went down again: the work comes back. */
 	hotplug_notify(&back, true);
 }

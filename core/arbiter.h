@@ -100,7 +100,10 @@ struct vpmc_counter {
  *	the CPU (vpmc_pmu.ovf_pct) in the current window
  * @catchup: counters unthrottled with thresholds still overdue: each
  *	overdue user fires once, for the last threshold it passed
- * @ovf_window: local_clock() at the start of the current window
+ * @cb_user: the user whose overflow callback runs now, or NULL
+ * @cb_count: the count that callback was given (vpmc_core_write() from it
+ *	keeps the events counted since)
+ * @ovf_window: the PMU's clock at the start of the current window
  * @ovf_spent: nanoseconds spent firing thresholds in it
  * @nr_throttled: times a counter of this CPU was throttled
  * @nr_skipped: thresholds skipped by catching up
@@ -126,6 +129,8 @@ struct vpmc_cpu {
 	struct irq_work work;
 	unsigned long throttled;
 	unsigned long catchup;
+	struct vpmc_user *cb_user;
+	u64 cb_count;
 	u64 ovf_window;
 	u64 ovf_spent;
 	u64 nr_throttled;
@@ -143,6 +148,8 @@ struct vpmc_cpu {
  * @ovf_pct: the share of each CPU, in percent, overflow callbacks may take
  *	in a window before its counters are throttled; 0: no limit
  *	(READ_ONCE: vpmc_pmu_set_overflow_limit() changes it any time)
+ * @clock: what measures the callbacks' time: local_clock(), or a clock a
+ *	test controls (vpmc_pmu_set_clock(), before any user)
  * @node: in core/hotplug.c's list of instances
  * @cpus: one arbiter per possible CPU (NULL for impossible ones)
  */
@@ -152,6 +159,7 @@ struct vpmc_pmu {
 	struct vpmc_pmu_desc desc;
 	atomic_t nr_users;
 	unsigned int ovf_pct;
+	u64 (*clock)(void);
 	struct list_head node;
 	struct vpmc_cpu *cpus[];
 };

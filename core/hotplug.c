@@ -4,14 +4,23 @@
  *
  * A CPU going down (CPUHP_AP_ONLINE_DYN, before perf's own teardown) takes
  * every user off its arbiters: system-wide users become OFFLINE, keep
- * their count and are told; then the backend events of that CPU are
- * released. Coming up (after perf is up there), the events are taken again
- * and the OFFLINE users placed again. Per-thread users are never attached
- * on a CPU between the two.
+ * their count and are told. Per-thread users are never attached on a CPU
+ * vpmc has taken down.
+ *
+ * The hotplug callbacks never call a backend's event_get() or event_put():
+ * they run while the CPU hotplug lock is held for writing, and creating or
+ * releasing a perf software event takes that lock for reading (the static
+ * key perf_swevent_init() raises), so a callback doing it would wait for
+ * its own CPU-up caller for good. Instead vpmc_cpu_work, outside the
+ * hotplug lock, releases what a CPU that went down held (perf took those
+ * events off the CPU: they never count again), takes the events again for
+ * a CPU that came up, and only then brings its arbiters up. Until it has,
+ * the CPU's system-wide users stay OFFLINE and per-thread users do not
+ * count there, as on a CPU that is down.
  *
  * Per-thread users may run on any CPU, and a context switch cannot sleep to
  * create a backend's event. So a per-thread user holds, through
- * vpmc_events_get(), its event on every online CPU for as long as it
+ * vpmc_events_get(), its event on every CPU vpmc has up for as long as it
  * lives: with the perf backend, one pinned perf event per CPU for each
  * distinct event of any per-thread virtual PMC.
  */
@@ -23,6 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/workqueue.h>
 
 #include "arbiter.h"
 
@@ -43,43 +53,95 @@ struct vpmc_events {
 };
 
 /*
- * vpmc_hotplug_mutex guards vpmc_pmus and vpmc_events_list. It is taken
- * inside the CPU hotplug lock (the callbacks run under it; everyone else
- * takes cpus_read_lock() first) and outside the backends' own mutexes.
+ * Two locks, so that no backend event is created or released under the
+ * CPU hotplug lock (above). Writers of vpmc_pmus hold both.
+ *
+ * vpmc_hotplug_mutex guards vpmc_pmus for the hotplug callbacks. It is
+ * taken inside the CPU hotplug lock (the callbacks run under it) and
+ * nothing that may take the hotplug lock is called under it.
  */
 static DEFINE_MUTEX(vpmc_hotplug_mutex);
+/*
+ * vpmc_events_mutex guards vpmc_events_list and every backend event_get()
+ * and event_put(): those of vpmc_events_get()/put(), of system-wide users
+ * (vpmc_core_attach()/detach(), core/arbiter.c) and of vpmc_cpu_work. It
+ * is taken outside vpmc_hotplug_mutex and outside the backends' own
+ * mutexes, never under the CPU hotplug lock (a backend may take that lock
+ * for reading under it).
+ */
+DEFINE_MUTEX(vpmc_events_mutex);
 static LIST_HEAD(vpmc_pmus);
 static LIST_HEAD(vpmc_events_list);
 static enum cpuhp_state vpmc_hp_state;
 
+/*
+ * CPUs that went down since vpmc_cpu_work last released their events; set
+ * by the offline callback, cleared by the work (atomic bitops).
+ */
+static struct cpumask vpmc_cpus_stale;
+/* The CPUs fully online when vpmc_cpus_sync() looked (events mutex). */
+static struct cpumask vpmc_cpus_up;
+/*
+ * vpmc_cpu_gen: how many times each CPU went down. Written only by the
+ * offline callback (on that CPU, interrupts on); read by the work and by
+ * vpmc_core_attach() before they take events, and again on that CPU with
+ * interrupts off before they use them (vpmc_cpu_gen_get()): a CPU that went
+ * down in between has a different number, and its events are dead.
+ */
+static DEFINE_PER_CPU(unsigned int, vpmc_cpu_gen);
+
+static void vpmc_cpu_work_fn(struct work_struct *work);
+static DECLARE_WORK(vpmc_cpu_work, vpmc_cpu_work_fn);
+
+/**
+ * vpmc_cpu_gen_get() - how many times a CPU went down
+ * @cpu: the CPU
+ *
+ * Context: any. Pairs with the WRITE_ONCE() of the offline callback.
+ * Return: the number.
+ */
+unsigned int vpmc_cpu_gen_get(int cpu)
+{
+	return READ_ONCE(per_cpu(vpmc_cpu_gen, cpu));
+}
+
+/* Take @ev's event on @cpu, where it is missing; events mutex held. */
 static void events_cpu_get(struct vpmc_events *ev, int cpu)
 {
 	const struct vpmc_backend_ops *ops = ev->pmu->ops;
 	int ret;
 
+	lockdep_assert_held(&vpmc_events_mutex);
 	ret = ops->event_get(ev->pmu->priv, cpu, ev->config);
-	if (!ret)
+	if (!ret) {
+		cpumask_clear_cpu(cpu, ev->missing);
 		return;
-	pr_warn("cpu %d: per-thread event %#llx unavailable (%d): threads do not count it there\n",
-		cpu, ev->config, ret);
-	cpumask_set_cpu(cpu, ev->missing);
+	}
+	if (cpu_online(cpu))
+		pr_warn("cpu %d: per-thread event %#llx unavailable (%d): threads do not count it there\n",
+			cpu, ev->config, ret);
 }
 
+/* Release @ev's event on @cpu if it is held; events mutex held. */
 static void events_cpu_put(struct vpmc_events *ev, int cpu)
 {
-	if (cpumask_test_and_clear_cpu(cpu, ev->missing))
+	lockdep_assert_held(&vpmc_events_mutex);
+	if (cpumask_test_and_set_cpu(cpu, ev->missing))
 		return;
 	ev->pmu->ops->event_put(ev->pmu->priv, cpu, ev->config);
 }
 
 /**
- * vpmc_events_get() - keep a backend event on every online CPU
+ * vpmc_events_get() - keep a backend event on every CPU vpmc has up
  * @pmu: the instance
  * @config: the raw event
  *
- * Context: process context, may sleep.
- * Return: 0; -ENOMEM; or the backend's event_get() error on some CPU
- * (nothing is then held).
+ * A CPU that is down, or up but not yet brought up by vpmc_cpu_work, gets
+ * it when the work brings it up.
+ *
+ * Context: process context, may sleep; not under the CPU hotplug lock.
+ * Return: 0; -ENOMEM; or the backend's event_get() error on a CPU that is
+ * up (nothing is then held).
  */
 int vpmc_events_get(struct vpmc_pmu *pmu, u64 config)
 {
@@ -88,8 +150,7 @@ int vpmc_events_get(struct vpmc_pmu *pmu, u64 config)
 
 	if (!pmu->ops->event_get)
 		return 0;
-	cpus_read_lock();
-	mutex_lock(&vpmc_hotplug_mutex);
+	mutex_lock(&vpmc_events_mutex);
 	list_for_each_entry(ev, &vpmc_events_list, node) {
 		if (ev->pmu == pmu && ev->config == config) {
 			ev->refs++;
@@ -97,35 +158,38 @@ int vpmc_events_get(struct vpmc_pmu *pmu, u64 config)
 		}
 	}
 	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
-	if (!ev || !zalloc_cpumask_var(&ev->missing, GFP_KERNEL)) {
+	if (!ev || !alloc_cpumask_var(&ev->missing, GFP_KERNEL)) {
 		kfree(ev);
 		ret = -ENOMEM;
 		goto out;
 	}
+	cpumask_setall(ev->missing);
 	ev->pmu = pmu;
 	ev->config = config;
 	ev->refs = 1;
-	for_each_online_cpu(cpu) {
+	for_each_possible_cpu(cpu) {
+		/* Racy, and need not be: see vpmc_cpu_work_fn(). */
+		if (!READ_ONCE(pmu->cpus[cpu]->online))
+			continue;
 		ret = pmu->ops->event_get(pmu->priv, cpu, config);
-		if (ret)
-			break;
-	}
-	if (ret) {
-		int undo;
-
-		for_each_online_cpu(undo) {
-			if (undo == cpu)
-				break;
-			pmu->ops->event_put(pmu->priv, undo, config);
+		if (!ret) {
+			cpumask_clear_cpu(cpu, ev->missing);
+			continue;
 		}
+		/* Going down meanwhile is no error: the work sees to it. */
+		if (!READ_ONCE(pmu->cpus[cpu]->online)) {
+			ret = 0;
+			continue;
+		}
+		for_each_possible_cpu(cpu)
+			events_cpu_put(ev, cpu);
 		free_cpumask_var(ev->missing);
 		kfree(ev);
 		goto out;
 	}
 	list_add(&ev->node, &vpmc_events_list);
 out:
-	mutex_unlock(&vpmc_hotplug_mutex);
-	cpus_read_unlock();
+	mutex_unlock(&vpmc_events_mutex);
 	return ret;
 }
 
@@ -134,7 +198,7 @@ out:
  * @pmu: the instance
  * @config: the raw event
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not under the CPU hotplug lock.
  */
 void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 {
@@ -143,8 +207,7 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 
 	if (!pmu->ops->event_get)
 		return;
-	cpus_read_lock();
-	mutex_lock(&vpmc_hotplug_mutex);
+	mutex_lock(&vpmc_events_mutex);
 	list_for_each_entry(ev, &vpmc_events_list, node) {
 		if (ev->pmu != pmu || ev->config != config)
 			continue;
@@ -158,15 +221,14 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 		 * is dead by now: none is parked again.
 		 */
 		kick_all_cpus_sync();
-		for_each_online_cpu(cpu)
+		for_each_possible_cpu(cpu)
 			events_cpu_put(ev, cpu);
 		list_del(&ev->node);
 		free_cpumask_var(ev->missing);
 		kfree(ev);
 		break;
 	}
-	mutex_unlock(&vpmc_hotplug_mutex);
-	cpus_read_unlock();
+	mutex_unlock(&vpmc_events_mutex);
 }
 
 /**
@@ -179,13 +241,19 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu)
 {
 	int cpu;
 
+	mutex_lock(&vpmc_events_mutex);
 	cpus_read_lock();
 	mutex_lock(&vpmc_hotplug_mutex);
+	/* A CPU the work has yet to bring up is up to it. */
 	for_each_possible_cpu(cpu)
-		pmu->cpus[cpu]->online = cpu_online(cpu);
+		pmu->cpus[cpu]->online = cpu_online(cpu) &&
+			!cpumask_test_cpu(cpu, &vpmc_cpus_stale);
 	list_add(&pmu->node, &vpmc_pmus);
 	mutex_unlock(&vpmc_hotplug_mutex);
 	cpus_read_unlock();
+	mutex_unlock(&vpmc_events_mutex);
+	/* It may have missed a CPU coming up. */
+	queue_work(system_unbound_wq, &vpmc_cpu_work);
 }
 
 /**
@@ -196,36 +264,120 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu)
  */
 void vpmc_pmu_unregister(struct vpmc_pmu *pmu)
 {
+	mutex_lock(&vpmc_events_mutex);
 	mutex_lock(&vpmc_hotplug_mutex);
 	list_del(&pmu->node);
 	mutex_unlock(&vpmc_hotplug_mutex);
+	mutex_unlock(&vpmc_events_mutex);
 }
 
-static int vpmc_cpu_online(unsigned int cpu)
+/*
+ * Release every event of the CPUs that went down: perf took them off the
+ * CPU, and they never count again. Users reach a CPU's offline list only
+ * from its counters, while vpmc has it up, and leave it only under the
+ * events mutex: a CPU that went down has a list nobody else changes now.
+ */
+static void vpmc_cpus_release(void)
 {
 	struct vpmc_events *ev;
 	struct vpmc_pmu *pmu;
+	int cpu;
 
-	mutex_lock(&vpmc_hotplug_mutex);
-	list_for_each_entry(ev, &vpmc_events_list, node)
-		events_cpu_get(ev, cpu);
-	list_for_each_entry(pmu, &vpmc_pmus, node)
-		vpmc_core_cpu_up(pmu, cpu);
-	mutex_unlock(&vpmc_hotplug_mutex);
+	for_each_possible_cpu(cpu) {
+		if (!cpumask_test_and_clear_cpu(cpu, &vpmc_cpus_stale))
+			continue;
+		list_for_each_entry(ev, &vpmc_events_list, node)
+			events_cpu_put(ev, cpu);
+		list_for_each_entry(pmu, &vpmc_pmus, node)
+			vpmc_core_cpu_release(pmu, cpu);
+	}
+}
+
+/**
+ * vpmc_cpus_sync() - release what CPUs that went down held, bring up the
+ *	online ones that are not up
+ *
+ * For each instance and online CPU it has down: the per-thread events
+ * missing there, then its arbiter (vpmc_core_cpu_up(), which takes its
+ * system-wide users' events again). A CPU that goes down meanwhile has a
+ * new number, so vpmc_core_cpu_up() refuses it, and the work runs again.
+ *
+ * Context: process context, vpmc_events_mutex held.
+ */
+void vpmc_cpus_sync(void)
+{
+	struct vpmc_events *ev;
+	struct vpmc_pmu *pmu;
+	unsigned int gen;
+	int cpu;
+
+	lockdep_assert_held(&vpmc_events_mutex);
+	/*
+	 * Only CPUs done coming up: one going down is still in the online
+	 * mask after its offline callback ran. The hotplug lock is held just
+	 * to look (no event is made under it); a CPU that starts going down
+	 * after that has a new number by the time it is off.
+	 */
+	cpus_read_lock();
+	cpumask_copy(&vpmc_cpus_up, cpu_online_mask);
+	cpus_read_unlock();
+	vpmc_cpus_release();
+	list_for_each_entry(pmu, &vpmc_pmus, node) {
+		for_each_cpu(cpu, &vpmc_cpus_up) {
+			gen = vpmc_cpu_gen_get(cpu);
+			/* Pairs with the offline callback's smp_wmb(). */
+			smp_rmb();
+			if (READ_ONCE(pmu->cpus[cpu]->online) ||
+			    cpumask_test_cpu(cpu, &vpmc_cpus_stale))
+				continue;
+			list_for_each_entry(ev, &vpmc_events_list, node)
+				if (ev->pmu == pmu && cpumask_test_cpu(cpu, ev->missing))
+					events_cpu_get(ev, cpu);
+			vpmc_core_cpu_up(pmu, cpu, gen);
+		}
+	}
+}
+
+/* Outside the hotplug lock: see the comment at the top. */
+static void vpmc_cpu_work_fn(struct work_struct *work)
+{
+	mutex_lock(&vpmc_events_mutex);
+	vpmc_cpus_sync();
+	mutex_unlock(&vpmc_events_mutex);
+}
+
+/**
+ * vpmc_hotplug_sync() - wait until vpmc has brought up every online CPU
+ *
+ * Context: process context, may sleep; not under the CPU hotplug lock or
+ * any vpmc lock.
+ */
+void vpmc_hotplug_sync(void)
+{
+	flush_work(&vpmc_cpu_work);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_hotplug_sync, VPMC_INTERNAL);
+
+/* In the CPU's hotplug thread, under the hotplug lock: no backend event. */
+static int vpmc_cpu_online(unsigned int cpu)
+{
+	queue_work(system_unbound_wq, &vpmc_cpu_work);
 	return 0;
 }
 
 static int vpmc_cpu_offline(unsigned int cpu)
 {
-	struct vpmc_events *ev;
 	struct vpmc_pmu *pmu;
 
 	mutex_lock(&vpmc_hotplug_mutex);
 	list_for_each_entry(pmu, &vpmc_pmus, node)
 		vpmc_core_cpu_down(pmu, cpu);
-	list_for_each_entry(ev, &vpmc_events_list, node)
-		events_cpu_put(ev, cpu);
+	WRITE_ONCE(per_cpu(vpmc_cpu_gen, cpu), vpmc_cpu_gen_get(cpu) + 1);
+	/* The new number before the stale bit: pairs with the work's. */
+	smp_wmb();
+	cpumask_set_cpu(cpu, &vpmc_cpus_stale);
 	mutex_unlock(&vpmc_hotplug_mutex);
+	queue_work(system_unbound_wq, &vpmc_cpu_work);
 	return 0;
 }
 
@@ -255,4 +407,5 @@ int vpmc_hotplug_init(void)
 void vpmc_hotplug_exit(void)
 {
 	cpuhp_remove_state_nocalls(vpmc_hp_state);
+	flush_work(&vpmc_cpu_work);
 }

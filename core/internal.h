@@ -8,6 +8,7 @@
 #define _VPMC_CORE_INTERNAL_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/timerqueue.h>
 
@@ -51,6 +52,12 @@ enum vpmc_user_state {
  * @started: counting was requested (vpmc_core_start())
  * @reported: the running state its @preempted callback last reported
  * @dead: a per-thread user being destroyed: never attached again
+ * @held: has held a counter since it was made: only then is losing one
+ *	reported to @preempted
+ * @waited: was WAITING when last attached and has had no counter since:
+ *	a per-thread user whose thread is off-CPU still reads -EBUSY then
+ * @overdue: left a throttled counter with its threshold passed: its next
+ *	callback catches up (fires once, for the last threshold passed)
  * @evref: holds an event_get() on @cpu (system-wide users)
  * @node: in the CPU's waiting list (WAITING) or offline list (OFFLINE)
  * @cnode: in its counter's user list (ACTIVE); shares @node's memory, as a
@@ -90,6 +97,9 @@ struct vpmc_user {
 	bool started;
 	bool reported;
 	bool dead;
+	bool held;
+	bool waited;
+	bool overdue;
 	bool evref;
 	union {
 		struct list_head node;
@@ -165,7 +175,12 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu);
 void vpmc_pmu_unregister(struct vpmc_pmu *pmu);
 int vpmc_events_get(struct vpmc_pmu *pmu, u64 config);
 void vpmc_events_put(struct vpmc_pmu *pmu, u64 config);
+extern struct mutex vpmc_events_mutex;
+unsigned int vpmc_cpu_gen_get(int cpu);
+void vpmc_cpus_sync(void);
 void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu);
-void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu);
+void vpmc_core_cpu_release(struct vpmc_pmu *pmu, int cpu);
+void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu, unsigned int gen);
+bool vpmc_core_in_notice(void);
 
 #endif /* _VPMC_CORE_INTERNAL_H */

@@ -21,6 +21,7 @@
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 #include <linux/printk.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -110,6 +111,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 		return ERR_PTR(-ENOMEM);
 	pmu->ops = ops;
 	pmu->priv = priv;
+	pmu->clock = local_clock;
 	atomic_set(&pmu->nr_users, 0);
 	ret = ops->probe(pmu, priv, &pmu->desc);
 	if (ret)
@@ -242,6 +244,42 @@ int vpmc_pmu_set_overflow_limit(struct vpmc_pmu *pmu, unsigned int percent)
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_set_overflow_limit, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_set_clock() - what measures the time of overflow callbacks
+ * @pmu: an instance with no user
+ * @clock: a clock in nanoseconds; NULL for local_clock()
+ *
+ * For tests: the throttling of vpmc_pmu_set_overflow_limit() then depends
+ * on a clock the test advances, not on how busy the machine is.
+ *
+ * Context: process context, before the instance has a user.
+ * Return: 0, or -EBUSY if it has users (nothing changes).
+ */
+int vpmc_pmu_set_clock(struct vpmc_pmu *pmu, u64 (*clock)(void))
+{
+	if (atomic_read(&pmu->nr_users))
+		return -EBUSY;
+	pmu->clock = clock ?: local_clock;
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_set_clock, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_throttled() - the counters of a CPU throttled now, for tests
+ * @pmu: the instance
+ * @cpu: a possible CPU
+ *
+ * Context: any. A lockless snapshot; pairs with the arbiter lock holders'
+ * writes (the unthrottle timer clears it).
+ * Return: a mask of counter indexes.
+ */
+unsigned long vpmc_pmu_throttled(struct vpmc_pmu *pmu, int cpu)
+{
+	/* A snapshot for tests: the bits change under the arbiter lock only. */
+	return data_race(READ_ONCE(pmu->cpus[cpu]->throttled));
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_throttled, VPMC_INTERNAL);
 
 /**
  * vpmc_pmu_overflow_limit() - the limit vpmc_pmu_set_overflow_limit() set
@@ -450,15 +488,21 @@ EXPORT_SYMBOL_GPL(vpmc_generic_event_name);
  *
  * Context: any.
  * Return: 0, -EINVAL if @event is out of range, -ENOENT if this backend
- * cannot count it. @config is only written on success.
+ * has no encoding for it or no counter of this PMU can count that
+ * encoding. @config is only written on success.
  */
 int vpmc_generic_event(enum vpmc_generic_event event, u64 *config)
 {
 	const struct vpmc_pmu_desc *desc = &vpmc_default_pmu->desc;
+	unsigned long mask = 0;
 
 	if ((unsigned int)event >= VPMC_EVENT_MAX)
 		return -EINVAL;
 	if (!(desc->generic_valid & BIT(event)))
+		return -ENOENT;
+	/* An encoding no counter of this PMU may count is no use either. */
+	if (vpmc_pmu_event_counters(vpmc_default_pmu, desc->generic[event], &mask) ||
+	    !mask)
 		return -ENOENT;
 	*config = desc->generic[event];
 	return 0;

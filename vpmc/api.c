@@ -14,6 +14,7 @@
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include "core/internal.h"
@@ -112,6 +113,8 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	struct vpmc *vpmc;
 	int ret;
 
+	if (WARN_ON_ONCE(vpmc_cannot_sleep()))
+		return ERR_PTR(-EINVAL);
 	might_sleep();
 	if (cpu < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return ERR_PTR(-EINVAL);
@@ -144,15 +147,16 @@ EXPORT_SYMBOL_NS_GPL(vpmc_create_on, VPMC_INTERNAL);
  * of strictly lower priority on one (their preemption callbacks run before
  * this returns). It is created stopped: call vpmc_start().
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; not from a vpmc callback or notice.
  * It asks no permission: a consumer acting for a user calls
  * vpmc_may_monitor() first. If @cpu goes offline the virtual PMC stops and
  * its notice callback is told; it counts again when @cpu is back.
  *
  * Return: the virtual PMC, or an ERR_PTR: -EINVAL for bad attributes (NULL
  * @attr, unknown flags, VPMC_F_INHERIT, priority out of range, a period
- * without a callback, a period above VPMC_MAX_PERIOD) or an
- * impossible @cpu;
+ * without a callback, a period above VPMC_MAX_PERIOD, a malformed
+ * @attr->config: reserved bits of the backend's format set), an
+ * impossible @cpu, or a caller that cannot sleep (it warns once);
  * -ENOENT if the backend does not know the event; -ENOSPC if no counter of
  * this PMU can ever count it; -EBUSY if no counter can be had now without
  * preempting an equal or higher priority or a pinned virtual PMC, or (perf
@@ -166,6 +170,11 @@ struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu)
 }
 EXPORT_SYMBOL_GPL(vpmc_create);
 
+static void vpmc_free_rcu(struct rcu_head *rcu)
+{
+	kmem_cache_free(vpmc_cache, container_of(rcu, struct vpmc, rcu));
+}
+
 /**
  * vpmc_destroy() - release a virtual PMC
  * @vpmc: the virtual PMC; may be NULL or an ERR_PTR
@@ -173,20 +182,31 @@ EXPORT_SYMBOL_GPL(vpmc_create);
  * Its counter goes to the strongest waiting virtual PMC that can use it.
  * A per-thread one is detached from its thread, which may be running on
  * another CPU, and takes its inherited ones with it. None of @vpmc's
- * callbacks runs after this returns.
+ * callbacks runs after this returns. A callback of another virtual PMC
+ * that still holds @vpmc may call in until a grace period has passed and
+ * gets -ENODEV (design.rst, "Lifetime").
  *
- * Context: process context, may sleep; not from a vpmc callback.
+ * Context: process context, may sleep. From a vpmc callback, a notice or
+ * any atomic context it warns once and does nothing.
  */
 void vpmc_destroy(struct vpmc *vpmc)
 {
 	if (IS_ERR_OR_NULL(vpmc))
+		return;
+	/* Documented misuse; refused rather than a sleep in atomic context. */
+	if (WARN_ON_ONCE(vpmc_cannot_sleep()))
 		return;
 	if (vpmc->vt) {
 		vpmc_thread_destroy(vpmc);
 		return;
 	}
 	vpmc_core_detach(&vpmc->user);
-	kmem_cache_free(vpmc_cache, vpmc);
+	/*
+	 * Any callback of another virtual PMC that found this one before its
+	 * owner let go of it runs with interrupts off: a grace period ends
+	 * them all. Until then, operations on it fail with -ENODEV.
+	 */
+	call_rcu(&vpmc->rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
 }
 EXPORT_SYMBOL_GPL(vpmc_destroy);
@@ -275,10 +295,14 @@ EXPORT_SYMBOL_GPL(vpmc_read_local);
  * @count: the new 64-bit count (e.g. -period, perfmon-style)
  *
  * The next overflow callback comes one full period after @count. Sharers'
- * counts are not affected.
+ * counts are not affected. From @vpmc's own overflow callback, @count
+ * replaces the count at the threshold the callback was given, and the
+ * events counted since (interrupt skid, or several periods after a
+ * throttled stretch) are kept on top of it.
  *
  * Context: process context, or any context but NMI on @vpmc's CPU.
- * Return: 0, -ENODEV if its CPU is offline, -EINVAL from a context that
+ * Return: 0, -ENODEV if its CPU is offline or @vpmc was destroyed (seen
+ * from a callback of another virtual PMC), -EINVAL from a context that
  * cannot reach its CPU.
  */
 int vpmc_write(struct vpmc *vpmc, u64 count)

@@ -8,6 +8,7 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -162,6 +163,8 @@ static void __exit vpmc_exit(void)
 	vpmc_default_pmu = NULL;
 	vpmc_thread_exit();
 	vpmc_hotplug_exit();
+	/* System-wide virtual PMCs are freed after a grace period. */
+	rcu_barrier();
 	kmem_cache_destroy(vpmc_cache);
 }
 

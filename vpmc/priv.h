@@ -3,6 +3,11 @@
 #ifndef _VPMC_PRIV_H
 #define _VPMC_PRIV_H
 
+#include <linux/hardirq.h>
+#include <linux/irqflags.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
 #include <vpmc/vpmc.h>
 
 #include "core/internal.h"
@@ -21,6 +26,8 @@ struct vpmc_task;
  * @priv: passed to the three
  * @vt: per-thread: its thread's state, and the object is the @vpmc of a
  *	struct vpmc_thread (vpmc/thread.c); NULL system-wide
+ * @rcu: vpmc_destroy() frees it a grace period after it was taken off
+ *	(design.rst, "Lifetime")
  *
  * It is all a system-wide virtual PMC has: objects come from a cache of
  * their own (vpmc_cache), so memory per virtual PMC is this size.
@@ -32,9 +39,22 @@ struct vpmc {
 	vpmc_notice_fn notice;
 	void *priv;
 	struct vpmc_task *vt;
+	struct rcu_head rcu;
 };
 
 extern struct kmem_cache *vpmc_cache;
+
+/*
+ * Entry points that may sleep refuse, with a warning, a caller that may
+ * not: a vpmc callback (hard interrupt, interrupts off), any atomic
+ * section, or a hotplug notice (it runs where vpmc holds its locks).
+ */
+static inline bool vpmc_cannot_sleep(void)
+{
+	return irqs_disabled() || in_interrupt() ||
+	       (IS_ENABLED(CONFIG_PREEMPT_COUNT) && preempt_count()) ||
+	       rcu_preempt_depth() || vpmc_core_in_notice();
+}
 
 int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 		 bool thread, unsigned long *allowed);

@@ -92,12 +92,13 @@ struct vpmc_task {
  * @inherited: made by the fork hook (constant)
  * @work: a root: tells its owner its thread exited; an inherited one:
  *	frees it after its thread exited
- * @rcu: freed after a grace period, as the scheduler hooks find it under
- *	RCU. It shares memory with @work: call_rcu() comes only when no work
- *	can be queued or pending any more - a root's after its exit hook is
- *	past (vpmc_thread_destroy() waits for it) and cancel_work_sync(), an
- *	inherited one's from its own work or, never queued, from its root's
- *	destruction (one owner, decided under vpmc_inherit_lock).
+ *
+ * It is freed after a grace period (@vpmc.rcu), as the scheduler hooks
+ * find it under RCU; call_rcu() comes only when no work can be queued or
+ * pending any more - a root's after its exit hook is past
+ * (vpmc_thread_destroy() waits for it) and cancel_work_sync(), an
+ * inherited one's from its own work or, never queued, from its root's
+ * destruction (one owner, decided under vpmc_inherit_lock).
  *
  * Objects come from vpmc_thread_cache, their thread's state from
  * vpmc_task_cache: together the memory of a thread's first virtual PMC.
@@ -112,10 +113,7 @@ struct vpmc_thread {
 	bool dying;
 	bool exit_notice;
 	bool inherited;
-	union {
-		struct work_struct work;
-		struct rcu_head rcu;
-	};
+	struct work_struct work;
 };
 
 static struct kmem_cache *vpmc_thread_cache;
@@ -348,7 +346,7 @@ static void vpmc_exit_work(struct work_struct *work)
 static void vpmc_free_rcu(struct rcu_head *rcu)
 {
 	kmem_cache_free(vpmc_thread_cache,
-			container_of(rcu, struct vpmc_thread, rcu));
+			container_of(rcu, struct vpmc_thread, vpmc.rcu));
 }
 
 /* Take @t off its thread for good and free it (@t->work is done). */
@@ -363,7 +361,7 @@ static void vpmc_thread_release(struct vpmc_thread *t)
 	list_del_rcu(&t->tnode);
 	raw_spin_unlock_irqrestore(&vt->lock, flags);
 	vt_put(vt);
-	call_rcu(&t->rcu, vpmc_free_rcu);
+	call_rcu(&t->vpmc.rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
 }
 
@@ -684,6 +682,8 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	struct vpmc *vpmc;
 	int ret;
 
+	if (WARN_ON_ONCE(vpmc_cannot_sleep()))
+		return ERR_PTR(-EINVAL);
 	might_sleep();
 	if (!task)
 		return ERR_PTR(-EINVAL);
@@ -722,7 +722,8 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	return vpmc;
 
 err_user:
-	vpmc_core_thread_detach(&vpmc->user);
+	/* Never on its thread (no tlock): nothing to detach, events to put. */
+	vpmc_core_thread_forget(&vpmc->user);
 err_root:
 	vpmc_root_put();
 err_unlock:
@@ -770,6 +771,9 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 	unsigned long flags;
 	LIST_HEAD(children);
 
+	/* From its own exit notice, cancel_work_sync() below would hang. */
+	if (WARN_ON_ONCE(current_work() == &t->work))
+		return;
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	t->dying = true;
 	list_splice_init(&t->children, &children);

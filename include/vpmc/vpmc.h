@@ -122,9 +122,16 @@ enum vpmc_notice {
  * @priv: vpmc_attr.priv
  *
  * Runs in hard interrupt context, interrupts disabled, on the virtual PMC's
- * CPU. It may call vpmc_read_local(), vpmc_stop(), vpmc_start(),
- * vpmc_write() and vpmc_set_period() on virtual PMCs of this CPU, and must
- * not sleep or destroy a virtual PMC.
+ * CPU (per thread: while its thread runs there). It may call
+ * vpmc_read_local(), vpmc_stop(), vpmc_start(), vpmc_write() and
+ * vpmc_set_period() on virtual PMCs of this CPU, its own and others it
+ * finds in its owner's data; must not sleep; and may not destroy a virtual
+ * PMC (vpmc_destroy() warns and does nothing). A virtual PMC destroyed
+ * meanwhile stays memory until a grace period after vpmc_destroy(), and
+ * these calls on it fail with -ENODEV: an owner that takes a virtual PMC
+ * out of its data before destroying it (under a lock its callbacks take,
+ * or with WRITE_ONCE() and READ_ONCE()) is safe from its own callbacks on
+ * any CPU (Documentation/design.rst, "Lifetime").
  */
 typedef void (*vpmc_overflow_fn)(struct vpmc *vpmc, u64 count, void *priv);
 
@@ -146,9 +153,11 @@ typedef void (*vpmc_preempt_fn)(struct vpmc *vpmc, bool running, void *priv);
  * @notice: what happened
  * @priv: vpmc_attr.priv
  *
- * Runs in process context (a workqueue for %VPMC_NOTICE_EXIT, the CPU
- * hotplug thread for the others). It may sleep and operate on @vpmc, but
- * must not destroy a virtual PMC or create a system-wide one.
+ * Runs in process context (a workqueue for %VPMC_NOTICE_EXIT; the CPU
+ * hotplug thread for %VPMC_NOTICE_OFFLINE; for %VPMC_NOTICE_ONLINE, the
+ * work that brings a CPU up after it came online, or a vpmc_create() that
+ * did it first). It may sleep and operate on @vpmc, but must not destroy
+ * a virtual PMC (vpmc_destroy() warns and does nothing) or create one.
  */
 typedef void (*vpmc_notice_fn)(struct vpmc *vpmc, enum vpmc_notice notice,
 			       void *priv);

@@ -4,7 +4,7 @@
 # $VPMC_KERNEL (debug|stock) and $VPMC_ARCH (x86_64|arm64).
 
 # Every KUnit suite; each run loads them all, against the backend loaded.
-SUITES="vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime vpmc_x86 vpmc_backend_conformance vpmc_thread"
+SUITES="vpmc_pmu vpmc_constraints vpmc_sharing vpmc_priority vpmc_overflow vpmc_width vpmc_model vpmc_concurrency vpmc_lifetime vpmc_x86 vpmc_backend_conformance vpmc_thread vpmc_thread_rules vpmc_callbacks"
 
 # perf throttles sampling events whose handlers it finds slow under TCG.
 echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
@@ -69,6 +69,9 @@ fi
 # time (schedstat) within 5%, across CPU 1 going offline and back while a
 # system-wide one counts there (tools/tests/thread_count.c).
 step thread-time-hotplug thread_count /sys/kernel/debug/vpmc_ctl 0x0100000000000000 2000 time hotplug
+# CPU 1 off and on while perf software events count, per thread and on
+# the CPU: no backend event is made or released under the hotplug lock.
+step hotplug-swevent hotplug-swevent /sys/kernel/debug/vpmc_ctl
 if [ "$VPMC_ARCH" = arm64 ]; then
 	step thread-cycles-busy-idle thread_count /sys/kernel/debug/vpmc_ctl 0x0200000000000000 2000 ratio
 fi
