@@ -135,7 +135,13 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 		pfm_queue_msg(ctx, &msg);
 	}
 	pfm_wake(ctx);
+	/*
+	 * task_work runs on the way back to user space: never for a kernel
+	 * thread (refused at load), and the work would hold the context and
+	 * this module for good.
+	 */
 	if ((ctx->flags & PFM_FL_NOTIFY_BLOCK) && ctx->task == current &&
+	    !(current->flags & PF_KTHREAD) &&
 	    !ctx->block_queued && try_module_get(THIS_MODULE)) {
 		kref_get(&ctx->ref);
 		init_task_work(&ctx->block_cb, pfm_block_fn);
@@ -263,6 +269,9 @@ static int pfm_load_task(struct pfm_ctx *ctx, struct task_struct *task)
 
 	if ((ctx->flags & PFM_FL_NOTIFY_BLOCK) && task == current)
 		return -EINVAL;		/* it would wait for itself */
+	/* A kernel thread never returns to user space, where it would block. */
+	if ((ctx->flags & PFM_FL_NOTIFY_BLOCK) && (task->flags & PF_KTHREAD))
+		return -EINVAL;
 	if (vpmc_may_monitor(ctx->cred, task))
 		return -EPERM;
 	mutex_lock(&pfm_tasks_mutex);
@@ -336,6 +345,9 @@ static int pfm_start(struct pfm_ctx *ctx, void __user *uptr, int count)
 	pfarg_start_t start = {};
 	struct pfm_set *set;
 
+	/* No argument: start the set the context was loaded with. */
+	if (!uptr && count > 1)
+		return -EINVAL;
 	if (uptr) {
 		if (count != 1)
 			return -EINVAL;
@@ -461,34 +473,54 @@ unlock:
 	return ret;
 }
 
-/* One message per read(); a buffer too small for one is EINVAL. */
+/*
+ * One message per read(); a buffer too small for one is EINVAL. The
+ * message leaves the queue only once it was copied out: readers take
+ * turns (read_mutex), and a fault (EFAULT) leaves it for the next read.
+ */
 static ssize_t pfm_ctx_read(struct file *file, char __user *buf, size_t size,
 			    loff_t *pos)
 {
 	struct pfm_ctx *ctx = file->private_data;
+	bool nonblock = file->f_flags & O_NONBLOCK;
 	pfarg_msg_t msg;
-	int ret;
+	ssize_t ret;
 
 	if (size < sizeof(msg))
 		return -EINVAL;
-	spin_lock_irq(&ctx->lock);
-	while (!ctx->msg_count) {
-		spin_unlock_irq(&ctx->lock);
-		if (file->f_flags & O_NONBLOCK)
+	for (;;) {
+		if (!nonblock) {
+			ret = wait_event_interruptible(ctx->wait,
+						       READ_ONCE(ctx->msg_count));
+			if (ret)
+				return ret;
+			if (mutex_lock_interruptible(&ctx->read_mutex))
+				return -ERESTARTSYS;
+		} else if (!mutex_trylock(&ctx->read_mutex)) {
 			return -EAGAIN;
-		ret = wait_event_interruptible(ctx->wait,
-					       READ_ONCE(ctx->msg_count));
-		if (ret)
-			return ret;
+		}
 		spin_lock_irq(&ctx->lock);
+		if (ctx->msg_count)
+			break;
+		spin_unlock_irq(&ctx->lock);
+		mutex_unlock(&ctx->read_mutex);
+		if (nonblock)
+			return -EAGAIN;
 	}
 	msg = ctx->msgq[ctx->msg_head];
-	ctx->msg_head = (ctx->msg_head + 1) % PFM_MSGQ_LEN;
-	ctx->msg_count--;
 	spin_unlock_irq(&ctx->lock);
-	if (copy_to_user(buf, &msg, sizeof(msg)))
-		return -EFAULT;
-	return sizeof(msg);
+	if (copy_to_user(buf, &msg, sizeof(msg))) {
+		ret = -EFAULT;
+	} else {
+		/* Only readers take messages off, and they take turns. */
+		spin_lock_irq(&ctx->lock);
+		ctx->msg_head = (ctx->msg_head + 1) % PFM_MSGQ_LEN;
+		ctx->msg_count--;
+		spin_unlock_irq(&ctx->lock);
+		ret = sizeof(msg);
+	}
+	mutex_unlock(&ctx->read_mutex);
+	return ret;
 }
 
 static __poll_t pfm_ctx_poll(struct file *file, poll_table *wait)
@@ -588,6 +620,7 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 		return -ENOMEM;
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->mutex);
+	mutex_init(&ctx->read_mutex);
 	spin_lock_init(&ctx->lock);
 	ctx->flags = req.ctx_flags;
 	ctx->cred = get_current_cred();

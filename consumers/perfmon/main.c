@@ -68,6 +68,31 @@ void *pfm_copy_vec(void __user *uptr, int count, size_t size)
 }
 
 /**
+ * pfm_put_vec() - copy a call's results out, or nothing
+ * @uptr: the caller's vector
+ * @out: the results, @len bytes
+ * @orig: what @uptr held, @len bytes
+ * @len: bytes
+ *
+ * copy_to_user() stops at the first page it cannot write; what it wrote
+ * before is put back from @orig, so a failed call leaves @uptr as it was
+ * (unless another thread unmaps it meanwhile).
+ *
+ * Context: process context.
+ * Return: 0, or -EFAULT.
+ */
+int pfm_put_vec(void __user *uptr, const void *out, const void *orig, size_t len)
+{
+	unsigned long left = copy_to_user(uptr, out, len);
+
+	if (!left)
+		return 0;
+	if (copy_to_user(uptr, orig, len - left))
+		pr_debug("a vector could not be put back\n");
+	return -EFAULT;
+}
+
+/**
  * pfm_ctx_buf() - room for a call's @count entries of @size bytes
  * @ctx: the context, its mutex held
  * @count: entries, as the call gave it

@@ -136,6 +136,8 @@ enum pfm_state {
  *	before @lock. Locking order: mutex -> lock -> (vpmc's arbiter lock,
  *	taken inside vpmc_* calls). vpmc calls that may wait for another
  *	CPU are never made under @lock.
+ * @read_mutex: readers take turns, so a message leaves the queue only
+ *	after it was copied out; taken alone
  * @lock: guards what the overflow callback touches: @masked, the message
  *	queue, the PMDs' reload state and set->ovfl_pmds. Taken in hard
  *	interrupt context by the overflow callback.
@@ -170,6 +172,7 @@ enum pfm_state {
 struct pfm_ctx {
 	struct kref ref;
 	struct mutex mutex;	/* see @mutex above */
+	struct mutex read_mutex;	/* see @read_mutex above */
 	spinlock_t lock;	/* see @lock above */
 	u32 flags;
 	const struct cred *cred;
@@ -233,6 +236,7 @@ void pfm_sysfs_exit(void);
 
 /* A vector from user space, checked for count and size; kvfree() it. */
 void *pfm_copy_vec(void __user *uptr, int count, size_t size);
+int pfm_put_vec(void __user *uptr, const void *out, const void *orig, size_t len);
 /* Vectors a context keeps a buffer for: four pfarg_pmd_t and more. */
 #define PFM_VEC_KEEP	1024
 void *pfm_ctx_buf(struct pfm_ctx *ctx, int count, size_t size);

@@ -204,7 +204,7 @@ unlock:
 }
 
 /* A virtual PMC for PMD @pmd counting its PMC's event, stopped. */
-static int pfm_pmd_attach(struct pfm_pmd *pmd)
+static struct vpmc *pfm_pmd_create(struct pfm_pmd *pmd)
 {
 	struct pfm_set *set = pmd->set;
 	struct pfm_ctx *ctx = set->ctx;
@@ -215,12 +215,18 @@ static int pfm_pmd_attach(struct pfm_pmd *pmd)
 		.notice = pfm_notice,
 		.priv = pmd,
 	};
-	struct vpmc *vpmc;
 
 	if (ctx->task)
-		vpmc = vpmc_create_task(&attr, ctx->task, ctx->cred);
-	else
-		vpmc = vpmc_create(&attr, ctx->cpu);
+		return vpmc_create_task(&attr, ctx->task, ctx->cred);
+	return vpmc_create(&attr, ctx->cpu);
+}
+
+/* Back PMD @pmd, which has none, with a new virtual PMC. */
+static int pfm_pmd_attach(struct pfm_pmd *pmd)
+{
+	struct pfm_ctx *ctx = pmd->set->ctx;
+	struct vpmc *vpmc = pfm_pmd_create(pmd);
+
 	if (IS_ERR(vpmc))
 		return PTR_ERR(vpmc);
 	spin_lock_irq(&ctx->lock);
@@ -230,16 +236,26 @@ static int pfm_pmd_attach(struct pfm_pmd *pmd)
 	return 0;
 }
 
-/* Keep the PMD's value and let its virtual PMC go. */
+/*
+ * Keep the PMD's value and let its virtual PMC go. The overflow callback
+ * of another PMD (reg_reset_pmds, a set stopped by a notification) finds
+ * PMD virtual PMCs under ctx->lock: it is taken off there first, so no
+ * callback holds it when it is destroyed (design.rst, "Lifetime").
+ */
 static void pfm_pmd_detach(struct pfm_pmd *pmd)
 {
+	struct pfm_ctx *ctx = pmd->set->ctx;
 	struct vpmc *vpmc = pmd->vpmc;
+	u64 value;
 
 	if (!vpmc)
 		return;
-	pmd->value = pfm_pmd_get(pmd);
-	vpmc_destroy(vpmc);
+	value = pfm_pmd_get(pmd);
+	spin_lock_irq(&ctx->lock);
 	pmd->vpmc = NULL;
+	pmd->value = value;
+	spin_unlock_irq(&ctx->lock);
+	vpmc_destroy(vpmc);
 }
 
 /**
@@ -305,29 +321,53 @@ void pfm_set_run(struct pfm_set *set, bool run)
 	}
 }
 
-/* A loaded PMD's PMC changed (or was first written): a new virtual PMC. */
+/*
+ * A loaded PMD's PMC changed (or was first written): a new virtual PMC.
+ * It is made before the old one goes, so a refusal (EPERM, ESRCH, ...)
+ * leaves the PMD as it was; only a system-wide PMD that needs the very
+ * counter its old virtual PMC holds (EBUSY) gives that one up first, and
+ * gets it back if the new one still cannot be had.
+ */
 static int pfm_pmd_rebind(struct pfm_pmd *pmd, u64 config)
 {
 	struct pfm_set *set = pmd->set;
 	struct pfm_ctx *ctx = set->ctx;
 	u64 old = set->pmcs[pmd->num];
-	bool was_used = set->used & BIT(pmd->num);
-	int ret;
+	struct vpmc *vpmc, *prev;
+	int ret = 0;
+	u64 value;
 
-	pfm_pmd_detach(pmd);
 	set->pmcs[pmd->num] = config;
-	ret = pfm_pmd_attach(pmd);
-	if (ret) {
-		/* Put the old one back; it existed a moment ago. */
+	vpmc = pfm_pmd_create(pmd);
+	if (IS_ERR(vpmc) && PTR_ERR(vpmc) == -EBUSY && pmd->vpmc) {
+		/* It needs the counter the old one holds. */
+		pfm_pmd_detach(pmd);
+		ret = pfm_pmd_attach(pmd);
+		if (ret) {
+			set->pmcs[pmd->num] = old;
+			/* Its counter was free a moment ago. */
+			if (pfm_pmd_attach(pmd))
+				set->used &= ~BIT(pmd->num);
+		}
+	} else if (IS_ERR(vpmc)) {
 		set->pmcs[pmd->num] = old;
-		if (was_used && pfm_pmd_attach(pmd))
-			set->used &= ~BIT(pmd->num);
+		ret = PTR_ERR(vpmc);
+	} else {
+		prev = pmd->vpmc;
+		value = prev ? pfm_pmd_get(pmd) : pmd->value;
+		spin_lock_irq(&ctx->lock);
+		pmd->vpmc = vpmc;
+		pmd->value = value;
+		pfm_pmd_rebase(pmd, value);
+		spin_unlock_irq(&ctx->lock);
+		vpmc_destroy(prev);
 	}
 	if (pmd->vpmc && set == ctx->active && pfm_ctx_running(ctx)) {
 		pfm_pmd_arm(pmd, pfm_pmd_get(pmd));
 		vpmc_start(pmd->vpmc);
 	}
-	return ret;
+	/* vpmc_may_monitor()'s refusal is perfmon's EPERM, as at load. */
+	return ret == -EACCES ? -EPERM : ret;
 }
 
 /* === The calls === */
@@ -361,8 +401,11 @@ static int pfm_check_pmc(struct pfm_ctx *ctx, const pfarg_pmc_t *req)
  * Context: process context, ctx->mutex held.
  * Return: 0; -EINVAL for a bad count, register, set, flag, reserved field
  * or event; -E2BIG for too many entries; -EFAULT; -EPERM for an event
- * counting kernel mode that the context's creator may not count; on a
- * loaded context, vpmc_create()'s error (earlier entries are then applied).
+ * counting kernel mode that the context's creator may not count, or (on a
+ * loaded per-thread context) a thread it may no longer monitor; on a
+ * loaded context, ESRCH if the thread is exiting, EBUSY if no counter can
+ * be had, ENOMEM, and the other errors of vpmc_create() (earlier entries
+ * are then applied; the failing entry's PMD keeps its event).
  */
 int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count)
 {
@@ -454,12 +497,16 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 
 /*
  * What pfm_read_pmds() takes of one pfarg_pmd_t (reg_num, reg_set and
- * the reserved words, ORed), then the PMD they name and the two outputs.
+ * the reserved words, ORed; the two outputs as they were, to put back if
+ * a later entry cannot be written), then the PMD they name and the two
+ * outputs.
  */
 struct pfm_rd {
 	u16 num;
 	u16 set;
 	u32 rsvd;
+	u64 old_value;
+	u64 old_last_reset;
 	struct pfm_pmd *pmd;
 	u64 value;
 	u64 last_reset;
@@ -481,6 +528,9 @@ static int pfm_get_rds(struct pfm_rd *rd, const void __user *uptr, int count)
 	for (i = 0; i < count; i++, u++) {
 		unsafe_get_user(rd[i].num, &u->reg_num, efault);
 		unsafe_get_user(rd[i].set, &u->reg_set, efault);
+		unsafe_get_user(rd[i].old_value, &u->reg_value, efault);
+		unsafe_get_user(rd[i].old_last_reset, &u->reg_last_reset_val,
+				efault);
 		rd[i].rsvd = 0;
 		for (k = 0; k < ARRAY_SIZE(u->reg_reserved2); k++) {
 			unsafe_get_user(word, &u->reg_reserved2[k], efault);
@@ -494,23 +544,50 @@ efault:
 	return -EFAULT;
 }
 
-/* reg_value and reg_last_reset_val of each entry back to @uptr. */
-static int pfm_put_rds(void __user *uptr, const struct pfm_rd *rd, int count)
+/*
+ * Write the first @n of the outputs (value, last reset, next entry's...)
+ * of @rd, new or old; -EFAULT and how many were written on a fault.
+ */
+static int pfm_put_outs(pfarg_pmd_t __user *u, const struct pfm_rd *rd,
+			int n, bool old, int *done)
 {
-	pfarg_pmd_t __user *u = uptr;
-	int i;
+	int k;
 
-	if (!user_write_access_begin(u, (size_t)count * sizeof(*u)))
+	*done = 0;
+	if (!user_write_access_begin(u, (size_t)DIV_ROUND_UP(n, 2) * sizeof(*u)))
 		return -EFAULT;
-	for (i = 0; i < count; i++, u++) {
-		unsafe_put_user(rd[i].value, &u->reg_value, efault);
-		unsafe_put_user(rd[i].last_reset, &u->reg_last_reset_val,
-				efault);
+	for (k = 0; k < n; k++) {
+		const struct pfm_rd *r = &rd[k / 2];
+		pfarg_pmd_t __user *e = &u[k / 2];
+
+		if (k % 2)
+			unsafe_put_user(old ? r->old_last_reset : r->last_reset,
+					&e->reg_last_reset_val, efault);
+		else
+			unsafe_put_user(old ? r->old_value : r->value,
+					&e->reg_value, efault);
+		*done = k + 1;
 	}
 	user_write_access_end();
 	return 0;
 efault:
 	user_write_access_end();
+	return -EFAULT;
+}
+
+/*
+ * reg_value and reg_last_reset_val of each entry back to @uptr. A vector
+ * that runs into a page that cannot be written (access_ok() only checks
+ * the range) gets what was written before it put back: nothing changes.
+ */
+static int pfm_put_rds(void __user *uptr, const struct pfm_rd *rd, int count)
+{
+	int done, undone;
+
+	if (!pfm_put_outs(uptr, rd, 2 * count, false, &done))
+		return 0;
+	/* Those pages took a write a moment ago. */
+	pfm_put_outs(uptr, rd, done, true, &undone);
 	return -EFAULT;
 }
 

@@ -298,12 +298,17 @@ int pfm_delete_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
  * timeout left (the active set's, else its full timeout), the PMDs that
  * overflowed since the last call, and the registers available.
  *
+ * Every entry is checked first, and a copy-out that faults puts back what
+ * it wrote: on an error nothing changes, in the context or in @uptr.
+ *
  * Context: process context, ctx->mutex held.
- * Return: 0; -EINVAL for a bad count or missing set; -E2BIG; -EFAULT.
+ * Return: 0; -EINVAL for a bad count or missing set; -E2BIG; -EFAULT;
+ * -ENOMEM.
  */
 int pfm_getinfo_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 {
-	pfarg_setinfo_t *req;
+	size_t len = (size_t)count * sizeof(pfarg_setinfo_t);
+	pfarg_setinfo_t *req, *orig = NULL;
 	struct pfm_set *set;
 	int i, ret = 0;
 
@@ -313,6 +318,14 @@ int pfm_getinfo_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 	for (i = 0; i < count && !ret; i++) {
 		if (!pfm_set_find(ctx, req[i].set_id))
 			ret = -EINVAL;
+	}
+	/* What the caller gave, to put back if the copy-out faults. */
+	if (!ret) {
+		orig = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+		if (orig)
+			memcpy(orig, req, len);
+		else
+			ret = -ENOMEM;
 	}
 	for (i = 0; i < count && !ret; i++) {
 		pfarg_setinfo_t *info = &req[i];
@@ -335,11 +348,18 @@ int pfm_getinfo_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 		info->set_avail_pmds[0] = GENMASK_ULL(pfm_nr - 1, 0);
 		spin_lock_irq(&ctx->lock);
 		info->set_ovfl_pmds[0] = set->ovfl_pmds;
-		set->ovfl_pmds = 0;
 		spin_unlock_irq(&ctx->lock);
 	}
-	if (!ret && copy_to_user(uptr, req, (size_t)count * sizeof(*req)))
-		ret = -EFAULT;
+	if (!ret)
+		ret = pfm_put_vec(uptr, req, orig, len);
+	/* Only what was told is forgotten: overflows since stay. */
+	for (i = 0; i < count && !ret; i++) {
+		set = pfm_set_find(ctx, req[i].set_id);
+		spin_lock_irq(&ctx->lock);
+		set->ovfl_pmds &= ~(u32)req[i].set_ovfl_pmds[0];
+		spin_unlock_irq(&ctx->lock);
+	}
+	kvfree(orig);
 	kvfree(req);
 	return ret;
 }

@@ -77,7 +77,7 @@ PFM_EXPORT int pfm_load_context(int fd, pfarg_load_t *load)
 
 PFM_EXPORT int pfm_start(int fd, pfarg_start_t *start)
 {
-	return ctx_ioctl(fd, PFM_IOC_START, start, 1);
+	return ctx_ioctl(fd, PFM_IOC_START, start, start ? 1 : 0);
 }
 
 PFM_EXPORT int pfm_stop(int fd)

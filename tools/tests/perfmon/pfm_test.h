@@ -93,6 +93,22 @@ static inline void pfm_spin(uint64_t ns)
 		;
 }
 
+/*
+ * Busy until this thread has run @ns of CPU time and @done(@arg) holds (or
+ * NULL), whatever else the machine does: at most 120 s of wall time.
+ */
+static inline void pfm_spin_cpu(uint64_t ns, bool (*done)(void *), void *arg)
+{
+	uint64_t end = pfm_ns(CLOCK_THREAD_CPUTIME_ID) + ns;
+	uint64_t give_up = pfm_ns(CLOCK_MONOTONIC) + 120000000000ULL;
+
+	while (pfm_ns(CLOCK_THREAD_CPUTIME_ID) < end || (done && !done(arg))) {
+		if (pfm_ns(CLOCK_MONOTONIC) > give_up)
+			return;
+		pfm_spin(1000000);
+	}
+}
+
 static inline void pfm_within(const char *what, unsigned long long got,
 			      unsigned long long ref)
 {

@@ -3,11 +3,13 @@
  * Event sets multiplexed on one thread: two sets, each PMD0 counting the
  * same event, switched round-robin
  *  - by time (PFM_SETFL_TIME_SWITCH, 20 ms each): both run many times, each
- *    is active about half the time, and each set's count is about its
- *    share of the thread's CPU time;
+ *    is active about half the time, and both sets' counts add up to the
+ *    thread's CPU time;
  *  - by overflow count (PFM_SETFL_OVFL_SWITCH, reg_ovfl_switch_cnt 2):
  *    each set runs for two overflows, and getinfo reports the overflowed
  *    PMD.
+ * The thread spins for CPU time, not wall time, and until the switches it
+ * waits for came (within two minutes): a busy host only makes it longer.
  * Sets are created and deleted only while unloaded (EBUSY).
  */
 #include "pfm_test.h"
@@ -36,6 +38,17 @@ static void info(int fd, pfarg_setinfo_t *si)
 	OK(pfm_getinfo_evtsets(fd, si, 2));
 }
 
+/* Both sets ran @arg times at least (getinfo). */
+static bool ran(void *arg)
+{
+	int *want = arg;
+	pfarg_setinfo_t si[2];
+
+	info(want[1], si);
+	return si[0].set_runs >= (unsigned int)want[0] &&
+	       si[1].set_runs >= (unsigned int)want[0];
+}
+
 static void by_time(void)
 {
 	pfarg_setinfo_t si[2];
@@ -53,7 +66,11 @@ static void by_time(void)
 
 	t0 = pfm_ns(CLOCK_THREAD_CPUTIME_ID);
 	OK(pfm_start(fd, NULL));
-	pfm_spin(1000000000);
+	/*
+	 * A second of this thread's CPU time and ten runs of each set: the
+	 * switches come from a timer and a work item, late on a busy host.
+	 */
+	pfm_spin_cpu(1000000000, ran, (int[]){ 10, fd });
 	info(fd, si);
 	CHECK(si[0].set_timeout <= 20000000, "active set's leftover timeout %llu",
 	      (unsigned long long)si[0].set_timeout);
@@ -99,7 +116,7 @@ static void by_overflow(void)
 	OK(pfm_write_pmds(fd, pmd, 2));
 	OK(pfm_load(fd, pfm_gettid(), 0));
 	OK(pfm_start(fd, NULL));
-	pfm_spin(1000000000);
+	pfm_spin_cpu(1000000000, NULL, NULL);
 	OK(pfm_stop(fd));
 	info(fd, si);
 	printf("runs %llu/%llu, ovfl_pmds 0x%llx/0x%llx\n",

@@ -7,9 +7,12 @@
  *    another user's thread (EPERM);
  *  - a context they created and passed to root (SCM_RIGHTS) still may not:
  *    its privilege is fixed at creation;
+ *  - a PMC rewrite refused because the thread may no longer be monitored
+ *    (it made itself non-dumpable) is EPERM, and the PMD keeps counting;
  *  - paranoid=1 allows kernel mode, paranoid=0 system-wide; 2 is restored.
  */
 #include <grp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -67,6 +70,48 @@ static void user_default(void)
 	v = pfm_get(fd, 0, 0);
 	CHECK(v > 0, "own thread, user mode: nothing counted");
 	printf("ok own thread in user mode: %llu\n", v);
+	close(fd);
+}
+
+#ifdef __aarch64__
+#define ALT_EVENT	0x08ULL			/* raw INST_RETIRED */
+#else
+#define ALT_EVENT	0x0100000000000002ULL	/* software page-faults */
+#endif
+
+static void user_rewrite_refused(void)
+{
+	unsigned long long a, b;
+	int go[2], back[2], fd;
+	pid_t child;
+	char c = 0;
+
+	/* Changing uid made this process non-dumpable: its child may be. */
+	CHECK(!prctl(PR_SET_DUMPABLE, 1), "prctl");
+	OK(pipe(go));
+	OK(pipe(back));
+	child = fork();
+	CHECK(child >= 0, "fork");
+	if (!child) {
+		CHECK(read(go[0], &c, 1) == 1, "child: read");
+		CHECK(!prctl(PR_SET_DUMPABLE, 0), "child: prctl");
+		CHECK(write(back[1], &c, 1) == 1, "child: write");
+		for (;;)
+			pfm_spin(1000000);
+	}
+	fd = pfm_new(0);
+	OK(pfm_pmc(fd, 0, 0, PFM_EVENT | PFM_USR));
+	OK(pfm_load(fd, child, 0));
+	OK(pfm_start(fd, NULL));
+	CHECK(write(go[1], &c, 1) == 1 && read(back[0], &c, 1) == 1, "handshake");
+	ERR(pfm_pmc(fd, 0, 0, ALT_EVENT | PFM_USR), EPERM);
+	a = pfm_get(fd, 0, 0);
+	usleep(200000);
+	b = pfm_get(fd, 0, 0);
+	CHECK(b > a, "the refused rewrite stopped PMD0 (%llu, then %llu)", a, b);
+	printf("ok a refused rewrite keeps the PMD counting: %llu, then %llu\n", a, b);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
 	close(fd);
 }
 
@@ -131,6 +176,7 @@ int main(void)
 	CHECK(getuid() == 0, "run me as root");
 	paranoid(2);
 	as_user(user_default, "paranoid=2");
+	as_user(user_rewrite_refused, "rewrite refused");
 
 	OK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sock));
 	as_user(user_pass_fd, "pass a context");
