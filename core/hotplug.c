@@ -79,8 +79,11 @@ static enum cpuhp_state vpmc_hp_state;
  * by the offline callback, cleared by the work (atomic bitops).
  */
 static struct cpumask vpmc_cpus_stale;
-/* The CPUs fully online when vpmc_cpus_sync() looked (events mutex). */
-static struct cpumask vpmc_cpus_up;
+/*
+ * The CPUs fully online when vpmc_cpus_sync() looked, and those it brought
+ * up (both guarded by the events mutex).
+ */
+static struct cpumask vpmc_cpus_up, vpmc_cpus_upped;
 /*
  * vpmc_cpu_gen: how many times each CPU went down. Written only by the
  * offline callback (on that CPU, interrupts on); read by the work and by
@@ -89,6 +92,9 @@ static struct cpumask vpmc_cpus_up;
  * down in between has a different number, and its events are dead.
  */
 static DEFINE_PER_CPU(unsigned int, vpmc_cpu_gen);
+
+/* Run on a CPU once vpmc brought it up (vpmc_hotplug_on_cpu_up()). */
+static smp_call_func_t vpmc_cpu_up_fn;
 
 static void vpmc_cpu_work_fn(struct work_struct *work);
 static DECLARE_WORK(vpmc_cpu_work, vpmc_cpu_work_fn);
@@ -312,6 +318,7 @@ void vpmc_cpus_sync(void)
 	int cpu;
 
 	lockdep_assert_held(&vpmc_events_mutex);
+	cpumask_clear(&vpmc_cpus_upped);
 	/*
 	 * Only CPUs done coming up: one going down is still in the online
 	 * mask after its offline callback ran. The hotplug lock is held just
@@ -334,8 +341,27 @@ void vpmc_cpus_sync(void)
 				if (ev->pmu == pmu && cpumask_test_cpu(cpu, ev->missing))
 					events_cpu_get(ev, cpu);
 			vpmc_core_cpu_up(pmu, cpu, gen);
+			cpumask_set_cpu(cpu, &vpmc_cpus_upped);
 		}
 	}
+	/* A thread already running there counts from now on. */
+	if (vpmc_cpu_up_fn)
+		for_each_cpu(cpu, &vpmc_cpus_upped)
+			smp_call_function_single(cpu, vpmc_cpu_up_fn, NULL, 1);
+}
+
+/**
+ * vpmc_hotplug_on_cpu_up() - what to run on a CPU vpmc has brought up
+ * @fn: called on that CPU with interrupts disabled (an IPI), after its
+ *	arbiters are up; NULL for nothing
+ *
+ * vpmc/thread.c switches in the virtual PMCs of the thread running there.
+ *
+ * Context: module init, before any CPU comes up for vpmc.
+ */
+void vpmc_hotplug_on_cpu_up(smp_call_func_t fn)
+{
+	vpmc_cpu_up_fn = fn;
 }
 
 /* Outside the hotplug lock: see the comment at the top. */

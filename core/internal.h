@@ -9,6 +9,7 @@
 
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/smp.h>
 #include <linux/seq_file.h>
 #include <linux/timerqueue.h>
 
@@ -178,6 +179,7 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config);
 extern struct mutex vpmc_events_mutex;
 unsigned int vpmc_cpu_gen_get(int cpu);
 void vpmc_cpus_sync(void);
+void vpmc_hotplug_on_cpu_up(smp_call_func_t fn);
 void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu);
 void vpmc_core_cpu_release(struct vpmc_pmu *pmu, int cpu);
 void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu, unsigned int gen);

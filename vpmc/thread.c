@@ -277,6 +277,28 @@ static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev
 	vpmc_core_switch_end(&sw);
 }
 
+/*
+ * A CPU vpmc just brought up (core/hotplug.c, after the CPU came online)
+ * may already run a monitored thread that was switched in while vpmc had
+ * the CPU down: switch its virtual PMCs in now, not at its next context
+ * switch, which a busy thread alone on the CPU may not have for long. An
+ * IPI on that CPU.
+ */
+static void vpmc_thread_cpu_up(void *unused)
+{
+	struct vpmc_switch sw;
+	struct vpmc_task *vt;
+
+	rcu_read_lock();
+	vt = vt_find(current);
+	if (vt) {
+		vpmc_core_switch_begin(&sw);
+		vt_switch_in(&sw, vt);
+		vpmc_core_switch_end(&sw);
+	}
+	rcu_read_unlock();
+}
+
 /* Fold an exited inherited virtual PMC into its root, then free it. */
 static void vpmc_child_exit(struct vpmc_thread *child)
 {
@@ -863,6 +885,7 @@ int vpmc_thread_init(void)
 		return -ENOMEM;
 	}
 	vpmc_resolve_ptrace();
+	vpmc_hotplug_on_cpu_up(vpmc_thread_cpu_up);
 	return 0;
 }
 
