@@ -34,6 +34,9 @@ run:
 bench:
 	scripts/bench.sh
 
+fuzz:
+	scripts/fuzz.sh
+
 itrace:
 	scripts/setup.sh
 	scripts/itrace.sh
@@ -53,12 +56,14 @@ help:
 	@echo '  make run [ARCH=arm64] set up and show the demo in a stock-kernel guest'
 	@echo '  make bench            vpmc against perf events in x86_64 and arm64 guests: table, CSV, PNG'
 	@echo '  make itrace           instruction-exact call trees of the x86 benchmarks (part of bench)'
+	@echo '  make fuzz             the fuzzers, long, in a guest of each kernel (FUZZ_SEED, FUZZ_SECONDS,'
+	@echo '                        FUZZ_KOPS, FUZZ_KERNELS: Documentation/testing.rst)'
 	@echo '  make clean            remove build products'
 	@echo
 	@echo '  KDIR=<dir>            kernel build tree to build the modules against'
 	@echo '  ARCH=arm64            cross-build for arm64 (aarch64-linux-gnu-gcc)'
 	@echo '  VPMC_CACHE=<dir>      where kernels and packages are cached (~/.cache/vpmc)'
 
-.PHONY: modules modules_install tools check run bench itrace clean help
+.PHONY: modules modules_install tools check run bench fuzz itrace clean help
 
 endif

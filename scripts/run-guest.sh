@@ -66,7 +66,10 @@ fi
 (cd "$stage/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$stage/initrd.gz"
 
 # === Boot ===
-cmdline="panic=-1 oops=panic vpmc.root=$root vpmc.kernel=$kind vpmc.arch=$arch ${VPMC_CMDLINE:-}"
+# The fuzzers' seed: printed here, given again with VPMC_FUZZ_SEED to replay.
+fuzz_seed=${VPMC_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+msg "$name: fuzz seed $fuzz_seed"
+cmdline="panic=-1 oops=panic vpmc.root=$root vpmc.kernel=$kind vpmc.arch=$arch vpmc.fuzz_seed=$fuzz_seed ${VPMC_CMDLINE:-}"
 case "$arch" in
 x86_64)
 	# q35: i440fx's ACPI _PRT is an AML loop that, under KASAN + TCG, runs into the

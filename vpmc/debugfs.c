@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /sys/kernel/debug/vpmc/state: the arbiter of every online CPU, read-only.
- * Documentation/ABI/testing/debugfs-vpmc describes the format.
+ * /sys/kernel/debug/vpmc/state: the arbiter of every online CPU, read-only;
+ * /sys/kernel/debug/vpmc/check: its invariants, checked when read (the
+ * fuzzer's oracle). Documentation/ABI/testing/debugfs-vpmc describes both.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+
+#include <vpmc/internal.h>
 
 #include "priv.h"
 
@@ -17,6 +20,18 @@ static int state_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(state);
 
+/* "ok", or EUCLEAN with each broken invariant in the kernel log. */
+static int check_show(struct seq_file *m, void *unused)
+{
+	int ret = vpmc_pmu_check(vpmc_default_pmu);
+
+	if (ret)
+		return ret;
+	seq_puts(m, "ok\n");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(check);
+
 /**
  * vpmc_debugfs_init() - create /sys/kernel/debug/vpmc
  *
@@ -28,6 +43,7 @@ void vpmc_debugfs_init(void)
 {
 	vpmc_debugfs_dir = debugfs_create_dir("vpmc", NULL);
 	debugfs_create_file("state", 0444, vpmc_debugfs_dir, NULL, &state_fops);
+	debugfs_create_file("check", 0444, vpmc_debugfs_dir, NULL, &check_fops);
 }
 
 /**
