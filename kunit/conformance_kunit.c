@@ -211,7 +211,7 @@ static u64 count_of(struct kunit *test, struct vpmc *v)
 /*
  * @got counts @ref events: exactly; or, for a measured driver, at least
  * @ref (less 5%) and at most @span (plus 5%), the local_clock() time the
- * virtual PMC could have counted, calls to vpmc included.
+ * virtual PMC could have counted, calls to vpmc included (plus 10%).
  */
 static void expect_count(struct kunit *test, u64 got, u64 ref, u64 span,
 			 const char *what)
@@ -223,7 +223,8 @@ static void expect_count(struct kunit *test, u64 got, u64 ref, u64 span,
 		return;
 	}
 	KUNIT_EXPECT_GE_MSG(test, got, ref - ref / 20, "%s", what);
-	KUNIT_EXPECT_LE_MSG(test, got, span + span / 20, "%s", what);
+	/* local_clock() of two CPUs drifts apart under a busy TCG: 10%. */
+	KUNIT_EXPECT_LE_MSG(test, got, span + span / 10, "%s", what);
 }
 
 /* The description is sane; unknown and malformed events are told apart. */
