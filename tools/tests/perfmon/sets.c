@@ -133,7 +133,8 @@ static void by_overflow(void)
 	OK(pfm_load(fd, pfm_gettid(), 0));
 	OK(pfm_start(fd, NULL));
 	/* Five runs each (~25 are due in a second; TCG loses interrupts). */
-	seen_ovfl[0] = seen_ovfl[1] = 0;
+	seen_ovfl[0] = 0;
+	seen_ovfl[1] = 0;
 	pfm_spin_cpu(1000000000, ran, (int[]){ 5, fd });
 	OK(pfm_stop(fd));
 	info(fd, si);
