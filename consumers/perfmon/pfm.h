@@ -60,6 +60,8 @@ struct pfm_set;
  *	pfm_read_pmds() reads @base and the count without the lock and
  *	can tell when an overflow reloaded the PMD in between
  * @armed: its virtual PMC's overflow schedule aims at the 64-bit wrap
+ * @reloaded: its value is a reload of an overflow's, not the caller's:
+ *	past the wrap, it overflows again at once (pfm_pmd_arm())
  * @long_reset: reload value after an overflow that notified
  * @short_reset: reload value after one that did not
  * @last_reset: the last value reloaded
@@ -72,7 +74,8 @@ struct pfm_set;
  * @vpmc: the virtual PMC while loaded and the PMC is written, else NULL
  *
  * ctx->mutex guards everything; ctx->lock also guards @base, @seq, @armed,
- * @last_reset and @switch_left, which the overflow callback changes.
+ * @reloaded, @last_reset and @switch_left, which the overflow callback
+ * changes.
  */
 struct pfm_pmd {
 	struct pfm_set *set;
@@ -82,6 +85,7 @@ struct pfm_pmd {
 	u64 base;
 	seqcount_spinlock_t seq;	/* see @seq above */
 	bool armed;
+	bool reloaded;
 	u64 long_reset;
 	u64 short_reset;
 	u64 last_reset;

@@ -115,6 +115,13 @@ static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
 	u64 dist = pfm_dist(value);
 
 	spin_lock_irqsave(&ctx->lock, flags);
+	/*
+	 * Reloaded by an overflow, then past the wrap again by the time the
+	 * set runs (a late interrupt on a busy host counts on after its
+	 * threshold): the next overflow is due now, not never.
+	 */
+	if (!dist && pmd->reloaded)
+		dist = 1;
 	pmd->armed = dist;
 	spin_unlock_irqrestore(&ctx->lock, flags);
 	vpmc_set_period(pmd->vpmc, dist);
@@ -128,11 +135,13 @@ static void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
 
 	if (!pmd->vpmc) {
 		pmd->value = value;
+		pmd->reloaded = false;
 		return;
 	}
 	count = pfm_pmd_count(pmd);
 	spin_lock_irq(&ctx->lock);
 	pfm_pmd_rebase(pmd, value - count);
+	pmd->reloaded = false;
 	spin_unlock_irq(&ctx->lock);
 	pfm_pmd_arm(pmd, value);
 }
@@ -149,6 +158,7 @@ static void pfm_pmd_reload(struct pfm_pmd *pmd, u64 count, bool notified)
 	if (pmd->flags & PFM_REGFL_RANDOM)
 		reset -= get_random_u64() & pmd->random_mask;
 	pmd->last_reset = reset;
+	pmd->reloaded = true;
 	pfm_pmd_rebase(pmd, reset - count);
 	pmd->armed = pfm_dist(reset);
 	vpmc_set_period(pmd->vpmc, pfm_dist(reset));
