@@ -251,9 +251,10 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu)
 	cpus_read_lock();
 	mutex_lock(&vpmc_hotplug_mutex);
 	/* A CPU the work has yet to bring up is up to it. */
+	/* Pairs with the lockless reads of vpmc_events_get() and attach. */
 	for_each_possible_cpu(cpu)
-		pmu->cpus[cpu]->online = cpu_online(cpu) &&
-			!cpumask_test_cpu(cpu, &vpmc_cpus_stale);
+		WRITE_ONCE(pmu->cpus[cpu]->online, cpu_online(cpu) &&
+			   !cpumask_test_cpu(cpu, &vpmc_cpus_stale));
 	list_add(&pmu->node, &vpmc_pmus);
 	mutex_unlock(&vpmc_hotplug_mutex);
 	cpus_read_unlock();
