@@ -21,7 +21,8 @@ src_version() { dpkg-query -W -f='${Version}' linux-source-6.1; }
 # The unpacked source tree, shared by both debug kernels (and by checkpatch/kernel-doc).
 source_tree() {
 	local ver dir
-	ver=$(src_version)
+	ver=$(src_version) || ver=
+	[ -n "$ver" ] || die "linux-source-6.1 is not installed (run scripts/setup.sh)"
 	dir=$VPMC_CACHE/src/linux-source-6.1_$ver
 	if [ ! -f "$dir/.vpmc-unpacked" ]; then
 		msg "unpacking linux-source-6.1 $ver"

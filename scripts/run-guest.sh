@@ -74,20 +74,19 @@ case "$arch" in
 x86_64)
 	# q35: i440fx's ACPI _PRT is an AML loop that, under KASAN + TCG, runs into the
 	# 30 s AML loop timeout and leaves virtio-pci without an interrupt.
-	# thread=single for the plans that flip the scheduler's static calls
-	# over and over under a busy scheduler: with one host thread per vCPU
-	# (QEMU 7.2's default), a vCPU looping in __schedule() with interrupts
-	# off kept running a stale translation of an int3 that text_poke_bp()
-	# on the other vCPU had already replaced (the kernel rewinds to
-	# re-execute it), while that vCPU waited forever for the sync IPI.
-	# `make bench` hung so about once per eight hookings of vpmc's
-	# sched_switch probe (tools/plans/soak.sh shows it). One thread running
-	# both vCPUs in turn sees every code write at once, but stretches
-	# cross-CPU latencies to its time slice, which the check plan's
-	# perfmon-sets test (counting gaps of set switches) would mistake for
-	# lost counts, so the check and demo plans keep one thread per vCPU.
-	accel=tcg
-	case $plan in bench | soak | itrace) accel=tcg,thread=single ;; esac
+	# thread=single (one host thread runs both vCPUs in turn): with one
+	# host thread per vCPU (QEMU 7.2's default), a vCPU looping with
+	# interrupts off kept running a stale translation of an int3 that
+	# text_poke_bp() on the other vCPU had already replaced (the kernel
+	# rewinds to re-execute it), while that vCPU waited forever for the
+	# sync IPI: an RCU stall with a CPU in asm_exc_int3. Anything that
+	# patches text hit it: hooking vpmc's sched_switch probe (make bench
+	# hung about once per eight hookings), perf's static keys of software
+	# events, static calls; CI's stock x86_64 check hung so in its fuzz
+	# step. One thread sees every code write at once. It stretches
+	# cross-CPU latencies to its time slice, which no test may mistake
+	# for lost counts (issue 19: no test assumes a quiet machine).
+	accel=tcg,thread=single
 	qemu=(qemu-system-x86_64 -M q35 -accel "$accel" -cpu max
 		-append "console=ttyS0 $cmdline")
 	[ "$root" = host ] && qemu+=(-virtfs
