@@ -42,6 +42,7 @@
 #include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/hashtable.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -156,6 +157,14 @@ static void vt_free_new_rcu(struct rcu_head *rcu)
 	kmem_cache_free(vpmc_task_cache, container_of(rcu, struct vpmc_task, rcu));
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_task *vt_alloc(gfp_t gfp)
+{
+	return kmem_cache_zalloc(vpmc_task_cache, gfp);
+}
+
+ALLOW_ERROR_INJECTION(vt_alloc, NULL);
+
 /*
  * Add @t to @task's state, made if need be. Refused with -ESRCH for a
  * thread that began exiting: past its exit hook it would never count, and
@@ -167,7 +176,7 @@ static int vt_attach(struct task_struct *task, struct vpmc_thread *t, gfp_t gfp)
 	unsigned long flags;
 	int ret = 0;
 
-	new = kmem_cache_zalloc(vpmc_task_cache, gfp);
+	new = vt_alloc(gfp);
 	if (!new)
 		return -ENOMEM;
 	raw_spin_lock_init(&new->lock);
@@ -393,7 +402,8 @@ static void vpmc_child_work(struct work_struct *work)
 	vpmc_thread_release(container_of(work, struct vpmc_thread, work));
 }
 
-static struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
+/* A fault-injection site (Documentation/testing.rst): it only allocates and initialises. */
+static noinline struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
 {
 	struct vpmc_thread *t = kmem_cache_zalloc(vpmc_thread_cache, gfp);
 
@@ -404,6 +414,8 @@ static struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
 	}
 	return t;
 }
+
+ALLOW_ERROR_INJECTION(vpmc_thread_alloc, NULL);
 
 /*
  * Make the virtual PMC @child for @task, inheriting @parent's attributes
@@ -644,11 +656,15 @@ EXPORT_SYMBOL_GPL(vpmc_may_monitor);
 
 /*
  * ptrace_may_access() is not exported in 6.1; resolve it once through a
- * kprobe, as lttng-modules resolves kallsyms_lookup_name().
+ * kprobe, as lttng-modules resolves kallsyms_lookup_name(). Registered
+ * disabled, so never armed: disarming can fail (ftrace without memory),
+ * and would then leave this on-stack kprobe in the kprobe table.
  */
 static void vpmc_resolve_ptrace(void)
 {
-	struct kprobe kp = { .symbol_name = "ptrace_may_access" };
+	struct kprobe kp = {
+		.symbol_name = "ptrace_may_access", .flags = KPROBE_FLAG_DISABLED,
+	};
 
 	if (register_kprobe(&kp)) {
 		pr_warn("ptrace_may_access() not found: monitoring another thread needs CAP_SYS_PTRACE\n");
