@@ -28,6 +28,7 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/error-injection.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -137,6 +138,20 @@ static void events_cpu_put(struct vpmc_events *ev, int cpu)
 	ev->pmu->ops->event_put(ev->pmu->priv, cpu, ev->config);
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_events *vpmc_events_alloc(void)
+{
+	struct vpmc_events *ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+
+	if (ev && !alloc_cpumask_var(&ev->missing, GFP_KERNEL)) {
+		kfree(ev);
+		ev = NULL;
+	}
+	return ev;
+}
+
+ALLOW_ERROR_INJECTION(vpmc_events_alloc, NULL);
+
 /**
  * vpmc_events_get() - keep a backend event on every CPU vpmc has up
  * @pmu: the instance
@@ -163,9 +178,8 @@ int vpmc_events_get(struct vpmc_pmu *pmu, u64 config)
 			goto out;
 		}
 	}
-	ev = kzalloc(sizeof(*ev), GFP_KERNEL);
-	if (!ev || !alloc_cpumask_var(&ev->missing, GFP_KERNEL)) {
-		kfree(ev);
+	ev = vpmc_events_alloc();
+	if (!ev) {
 		ret = -ENOMEM;
 		goto out;
 	}

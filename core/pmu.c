@@ -17,6 +17,7 @@
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/errno.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/overflow.h>
@@ -90,6 +91,26 @@ static void vpmc_pmu_free(struct vpmc_pmu *pmu)
 	kfree(pmu);
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_pmu *vpmc_pmu_alloc(void)
+{
+	struct vpmc_pmu *pmu;
+
+	return kzalloc(struct_size(pmu, cpus, nr_cpu_ids), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(vpmc_pmu_alloc, NULL);
+
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_cpu *vpmc_cpu_alloc(unsigned int n, int cpu)
+{
+	struct vpmc_cpu *vc;
+
+	return kzalloc_node(struct_size(vc, ctr, n), GFP_KERNEL, cpu_to_node(cpu));
+}
+
+ALLOW_ERROR_INJECTION(vpmc_cpu_alloc, NULL);
+
 /**
  * vpmc_pmu_create() - probe a backend and build its arbiters
  * @ops: the backend
@@ -106,7 +127,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 	unsigned int i, n;
 	int cpu, ret;
 
-	pmu = kzalloc(struct_size(pmu, cpus, nr_cpu_ids), GFP_KERNEL);
+	pmu = vpmc_pmu_alloc();
 	if (!pmu)
 		return ERR_PTR(-ENOMEM);
 	pmu->ops = ops;
@@ -124,8 +145,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 	for_each_possible_cpu(cpu) {
 		struct vpmc_cpu *vc;
 
-		vc = kzalloc_node(struct_size(vc, ctr, n), GFP_KERNEL,
-				  cpu_to_node(cpu));
+		vc = vpmc_cpu_alloc(n, cpu);
 		if (!vc) {
 			ret = -ENOMEM;
 			goto err_remove;

@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -97,6 +98,14 @@ int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	return vpmc_pmu_event_counters(pmu, attr->config, allowed);
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc *vpmc_alloc(void)
+{
+	return kmem_cache_zalloc(vpmc_cache, GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(vpmc_alloc, NULL);
+
 /**
  * vpmc_create_on() - create a system-wide virtual PMC on a given PMU instance
  * @pmu: the instance (vpmc_create() uses the default one)
@@ -121,7 +130,7 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	ret = vpmc_prepare(pmu, attr, false, &allowed);
 	if (ret)
 		return ERR_PTR(ret);
-	vpmc = kmem_cache_zalloc(vpmc_cache, GFP_KERNEL);
+	vpmc = vpmc_alloc();
 	if (!vpmc)
 		return ERR_PTR(-ENOMEM);
 	vpmc_fill(vpmc, pmu, attr, allowed);

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 
+#include <linux/error-injection.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -204,6 +205,16 @@ static void vpmc_sysfs_remove_counters(void)
 	vpmc_counters_kobj = NULL;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_counter_kobj *vpmc_counter_alloc(void)
+{
+	struct vpmc_counter_kobj *ck;
+
+	return kzalloc(sizeof(*ck), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(vpmc_counter_alloc, NULL);
+
 static int vpmc_sysfs_add_counters(void)
 {
 	struct vpmc_counter_kobj *ck;
@@ -214,7 +225,7 @@ static int vpmc_sysfs_add_counters(void)
 	if (!vpmc_counters_kobj)
 		return -ENOMEM;
 	for (i = 0; i < vpmc_num_counters(); i++) {
-		ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+		ck = vpmc_counter_alloc();
 		if (!ck)
 			return -ENOMEM;
 		ck->idx = i;

@@ -61,6 +61,7 @@
 #include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -315,6 +316,16 @@ static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
 	return NULL;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct perf_backing *pb_event_alloc(void)
+{
+	struct perf_backing *be;
+
+	return kzalloc(sizeof(*be), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(pb_event_alloc, NULL);
+
 static int pb_event_get(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
@@ -334,7 +345,7 @@ static int pb_event_get(void *priv, int cpu, u64 config)
 	be = pb_uncache(pc, config);
 	if (be)
 		goto add;
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = pb_event_alloc();
 	if (!be) {
 		ret = -ENOMEM;
 		goto out;
@@ -586,6 +597,14 @@ static bool pb_generic_works(u64 config)
 	return true;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct perf_cpu __percpu *pb_cpus_alloc(void)
+{
+	return alloc_percpu(struct perf_cpu);
+}
+
+ALLOW_ERROR_INJECTION(pb_cpus_alloc, NULL);
+
 static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc)
 {
 	struct vpmc_perf *vp = priv;
@@ -636,7 +655,7 @@ static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc
 	}
 	revert_creds(old);
 
-	vp->cpus = alloc_percpu(struct perf_cpu);
+	vp->cpus = pb_cpus_alloc();
 	if (!vp->cpus) {
 		put_cred(vp->cred);
 		return -ENOMEM;
@@ -688,6 +707,16 @@ static const struct vpmc_backend_ops vpmc_perf_ops = {
 	.set_period		= pb_set_period,
 };
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_perf *pb_alloc(void)
+{
+	struct vpmc_perf *vp;
+
+	return kzalloc(sizeof(*vp), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(pb_alloc, NULL);
+
 /**
  * vpmc_perf_create() - a PMU instance on perf events
  *
@@ -699,7 +728,7 @@ struct vpmc_pmu *vpmc_perf_create(void)
 	struct vpmc_perf *vp;
 	struct vpmc_pmu *pmu;
 
-	vp = kzalloc(sizeof(*vp), GFP_KERNEL);
+	vp = pb_alloc();
 	if (!vp)
 		return ERR_PTR(-ENOMEM);
 	pmu = vpmc_pmu_create(&vpmc_perf_ops, vp);

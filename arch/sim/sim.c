@@ -20,6 +20,7 @@
 #include <linux/bitmap.h>
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
@@ -171,6 +172,16 @@ static const struct vpmc_backend_ops vpmc_sim_ops = {
 	.set_period		= sim_set_period,
 };
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_sim *vpmc_sim_alloc(unsigned int nr_ctr)
+{
+	struct vpmc_sim *sim;
+
+	return kzalloc(struct_size(sim, ctr, nr_ctr), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(vpmc_sim_alloc, NULL);
+
 /**
  * vpmc_sim_create() - a simulated PMU and its arbiters
  * @config: its shape; copied
@@ -197,7 +208,7 @@ struct vpmc_pmu *vpmc_sim_create(const struct vpmc_sim_config *config)
 		pr_err("width %u: must be 16-64\n", config->width);
 		return ERR_PTR(-EINVAL);
 	}
-	sim = kzalloc(struct_size(sim, ctr, nr_cpu_ids * num), GFP_KERNEL);
+	sim = vpmc_sim_alloc(nr_cpu_ids * num);
 	if (!sim)
 		return ERR_PTR(-ENOMEM);
 	sim->config = *config;

@@ -32,6 +32,7 @@
 #include <linux/cpu.h>
 #include <linux/bits.h>
 #include <linux/err.h>
+#include <linux/error-injection.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -365,6 +366,16 @@ static const struct vpmc_backend_ops vpmc_x86_ops = {
 	.set_period		= x86_set_period,
 };
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct vpmc_x86 *vpmc_x86_alloc(void)
+{
+	struct vpmc_x86 *x86;
+
+	return kzalloc(sizeof(*x86), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(vpmc_x86_alloc, NULL);
+
 /**
  * vpmc_x86_create() - a PMU instance on Intel architectural perfmon
  * @hw: how to reach the PMU: the real one (hw.c) or a model (KUnit)
@@ -380,7 +391,7 @@ struct vpmc_pmu *vpmc_x86_create(const struct vpmc_x86_hw *hw, void *ctx)
 	struct vpmc_x86 *x86;
 	struct vpmc_pmu *pmu;
 
-	x86 = kzalloc(sizeof(*x86), GFP_KERNEL);
+	x86 = vpmc_x86_alloc();
 	if (!x86)
 		return ERR_PTR(-ENOMEM);
 	x86->hw = hw;

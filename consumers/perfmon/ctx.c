@@ -20,6 +20,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/error-injection.h>
 #include <linux/file.h>
 #include <linux/module.h>
 #include <linux/pid.h>
@@ -581,6 +582,16 @@ static int pfm_check_smpl(const struct pfm_dev_create *arg)
 	return -EINVAL;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct pfm_ctx *pfm_ctx_alloc(void)
+{
+	struct pfm_ctx *ctx;
+
+	return kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+}
+
+ALLOW_ERROR_INJECTION(pfm_ctx_alloc, NULL);
+
 /**
  * pfm_create_context() - pfm_create_context(): a new context and its fd
  * @uarg: struct pfm_dev_create in user space
@@ -615,7 +626,7 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	    READ_ONCE(pfm_paranoid) > 0)
 		return -EPERM;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	ctx = pfm_ctx_alloc();
 	if (!ctx)
 		return -ENOMEM;
 	kref_init(&ctx->ref);

@@ -17,6 +17,7 @@
 #define pr_fmt(fmt) "vpmc_perfmon: " fmt
 
 #include <linux/capability.h>
+#include <linux/error-injection.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -66,6 +67,9 @@ void *pfm_copy_vec(void __user *uptr, int count, size_t size)
 
 	return len < 0 ? ERR_PTR(len) : vmemdup_user(uptr, len);
 }
+
+/* A fault-injection site (Documentation/testing.rst). */
+ALLOW_ERROR_INJECTION(pfm_copy_vec, ERRNO);
 
 /**
  * pfm_put_vec() - copy a call's results out, or nothing
@@ -124,6 +128,9 @@ void *pfm_ctx_buf(struct pfm_ctx *ctx, int count, size_t size)
 	}
 	return ctx->vec;
 }
+
+/* A fault-injection site (Documentation/testing.rst). */
+ALLOW_ERROR_INJECTION(pfm_ctx_buf, ERRNO);
 
 /**
  * pfm_ctx_vec() - pfm_copy_vec() into pfm_ctx_buf()

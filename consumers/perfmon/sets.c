@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) "vpmc_perfmon: " fmt
 
+#include <linux/error-injection.h>
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -53,7 +54,8 @@ static void pfm_set_insert(struct pfm_ctx *ctx, struct pfm_set *new)
 	list_add_tail(&new->node, &set->node);
 }
 
-static struct pfm_set *pfm_set_alloc(struct pfm_ctx *ctx, u16 id)
+/* A fault-injection site (Documentation/testing.rst): it only allocates and initialises. */
+static noinline struct pfm_set *pfm_set_alloc(struct pfm_ctx *ctx, u16 id)
 {
 	struct pfm_set *set = kzalloc(sizeof(*set), GFP_KERNEL_ACCOUNT);
 	unsigned int i;
@@ -69,6 +71,8 @@ static struct pfm_set *pfm_set_alloc(struct pfm_ctx *ctx, u16 id)
 	}
 	return set;
 }
+
+ALLOW_ERROR_INJECTION(pfm_set_alloc, NULL);
 
 /**
  * pfm_set_new() - add an empty set
@@ -288,6 +292,18 @@ int pfm_delete_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 	return ret;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline void *pfm_dup(const void *src, size_t len)
+{
+	void *p = kvmalloc(len, GFP_KERNEL_ACCOUNT);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
+
+ALLOW_ERROR_INJECTION(pfm_dup, NULL);
+
 /**
  * pfm_getinfo_evtsets() - pfm_getinfo_evtsets(): what sets did
  * @ctx: the context
@@ -321,10 +337,8 @@ int pfm_getinfo_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 	}
 	/* What the caller gave, to put back if the copy-out faults. */
 	if (!ret) {
-		orig = kvmalloc(len, GFP_KERNEL_ACCOUNT);
-		if (orig)
-			memcpy(orig, req, len);
-		else
+		orig = pfm_dup(req, len);
+		if (!orig)
 			ret = -ENOMEM;
 	}
 	for (i = 0; i < count && !ret; i++) {

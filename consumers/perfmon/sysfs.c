@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) "vpmc_perfmon: " fmt
 
+#include <linux/error-injection.h>
 #include <linux/kobject.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -172,9 +173,19 @@ void pfm_sysfs_exit(void)
 	pfm_kobj = NULL;
 }
 
+/* A fault-injection site (Documentation/testing.rst): it only allocates. */
+static noinline struct pfm_reg_kobj *pfm_reg_alloc(void)
+{
+	struct pfm_reg_kobj *reg;
+
+	return kzalloc(sizeof(*reg), GFP_KERNEL);
+}
+
+ALLOW_ERROR_INJECTION(pfm_reg_alloc, NULL);
+
 static int pfm_sysfs_reg(unsigned int slot, bool pmd, unsigned int num)
 {
-	struct pfm_reg_kobj *reg = kzalloc(sizeof(*reg), GFP_KERNEL);
+	struct pfm_reg_kobj *reg = pfm_reg_alloc();
 	int ret;
 
 	if (!reg)

@@ -110,6 +110,16 @@ step load-fuzz modload "$M/vpmc_fuzz.ko"
 step fuzz-api sh -c "echo ${seed:-1} 20000 4 >/sys/kernel/debug/vpmc_fuzz && cat /sys/kernel/debug/vpmc_fuzz"
 step fuzz-check grep -qx ok /sys/kernel/debug/vpmc/check
 step unload-fuzz modload -r vpmc_fuzz
+# Fault injection (debug kernels: FAIL_FUNCTION, FAILSLAB): each of our
+# allocation sites failed on each creation path, then every fault point of
+# each perfmon2 call in turn, and every 8th of each module's load (from a
+# point the seed picks; make fuzz fails them all) (tools/tests/faultinj.sh);
+# kmemleak's scan at the end finds no leak of ours.
+if [ "$VPMC_KERNEL" = debug ]; then
+	step faultinj-sites faultinj "$M" sites
+	step faultinj-calls faultinj "$M" calls
+	step faultinj-modules faultinj "$M" modules "8:$((${seed:-1} % 8))"
+fi
 # As the rest of the plan wants it (perf may have lowered the rate).
 echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
 echo 200000 >/proc/sys/kernel/perf_event_max_sample_rate

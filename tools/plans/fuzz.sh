@@ -25,5 +25,14 @@ step load-fuzz modload "$M/vpmc_fuzz.ko"
 step fuzz-api sh -c "echo $seed $kops 4 >/sys/kernel/debug/vpmc_fuzz && cat /sys/kernel/debug/vpmc_fuzz"
 step fuzz-check sh -c 'grep -qx ok /sys/kernel/debug/vpmc/check'
 step unload-fuzz modload -r vpmc_fuzz
+# Fault injection, every fault point of each module's load too (debug
+# kernels: tools/tests/faultinj.sh).
+if [ "$VPMC_KERNEL" = debug ]; then
+	step load-ctl modload "$M/vpmc_ctl.ko"
+	step faultinj-sites faultinj "$M" sites
+	step faultinj-calls faultinj "$M" calls
+	step faultinj-modules faultinj "$M" modules
+	step unload-ctl modload -r vpmc_ctl
+fi
 step unload-perfmon modload -r vpmc_perfmon
 step unload-perf modload -r vpmc
