@@ -15,7 +15,8 @@
  *	WHERE CONFIG PERIOD COUNT CALLBACKS TIME_ENABLED TIME_RUNNING [STATE]
  * WHERE is the CPU, or t<TID> per thread; STATE is "preempted", "offline"
  * or "error" when the read says so, then "exited" once the thread's exit
- * notice came, and "offlined=N onlined=M" when CPU hotplug notices came.
+ * notice came, "offlined=N onlined=M" when CPU hotplug notices came, and
+ * "skipped=N" when callbacks skipped N thresholds (throttled).
  * Errors come back as the write's errno (the API's, see vpmc_create()).
  */
 #define pr_fmt(fmt) "vpmc_ctl: " fmt
@@ -23,6 +24,7 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
@@ -43,6 +45,13 @@ struct ctl_vpmc {
 	u64 config;
 	u64 period;
 	atomic64_t callbacks;
+	/* Thresholds passed without a callback while throttled. */
+	atomic64_t skipped;
+	/*
+	 * The count of the last callback of @vpmc itself (not of a thread it
+	 * was inherited by), whose callbacks never run concurrently.
+	 */
+	u64 last;
 	atomic_t notices[VPMC_NOTICE_ONLINE + 1];
 };
 
@@ -56,6 +65,12 @@ static void ctl_overflow(struct vpmc *v, u64 count, void *priv)
 {
 	struct ctl_vpmc *c = priv;
 
+	/* A throttled virtual PMC's callback may jump several periods. */
+	if (v == c->vpmc) {
+		if (count > c->last + c->period)
+			atomic64_add(div64_u64(count - c->last, c->period) - 1, &c->skipped);
+		c->last = count;
+	}
 	atomic64_inc(&c->callbacks);
 }
 
@@ -195,6 +210,8 @@ static int ctl_show(struct seq_file *m, void *v)
 			seq_printf(m, " offlined=%d onlined=%d",
 				   atomic_read(&c->notices[VPMC_NOTICE_OFFLINE]),
 				   atomic_read(&c->notices[VPMC_NOTICE_ONLINE]));
+		if (atomic64_read(&c->skipped))
+			seq_printf(m, " skipped=%lld", atomic64_read(&c->skipped));
 		seq_putc(m, '\n');
 	}
 	mutex_unlock(&ctl_mutex);

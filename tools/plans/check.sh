@@ -91,7 +91,7 @@ done
 [ "$VPMC_ARCH" = x86_64 ] && step perfmon-shared-lib pfm_self_count_dyn
 # make run's comparison with perf stat (tools/tests/pfm-agree.sh).
 if [ "$VPMC_ARCH" = arm64 ]; then
-	step perfmon-thread-vs-perf-stat pfm-agree thread 0x11 cycles spin 500
+	step perfmon-thread-vs-perf-stat pfm-agree thread 0x11 cycles spin 2000
 	step perfmon-cpu-vs-perf-stat pfm-agree cpu 0x11 cycles spin 2000
 else
 	step perfmon-thread-vs-perf-stat pfm-agree thread 0x0100000000000002 page-faults faults 20000
