@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check: everything vpmc promises, from a fresh machine.
 #   1. install what is missing (scripts/setup.sh)
-#   2. the four kernels: debug x86_64 and arm64 (built, cached), stock x86_64 and arm64
-#   3. modules for all four with W=1 and sparse, zero findings
+#   2. the five kernels: debug x86_64 and arm64, kcsan x86_64 (built, cached),
+#      stock x86_64 and arm64
+#   3. modules for all five with W=1 and sparse, zero findings
 #   4. checkpatch --strict, kernel-doc, the kernel-doc rules of exported functions
 #   5. dkms build against the stock x86_64 headers
-#   6. the guests: debug x86_64, debug arm64, stock x86_64, stock arm64
+#   6. the guests: debug x86_64, debug arm64, stock x86_64, stock arm64, the
+#      stock arm64 icount guest, the kcsan x86_64 guest
 # Every gate and every in-guest test (step or KUnit case) is counted; the last
 # line is "N passed, N failed". Gates keep going after a failure so one run
 # shows everything that is wrong.
@@ -95,11 +97,11 @@ guest() {
 mkdir -p "$VPMC_BUILD"
 rm -f "$VPMC_BUILD"/logs/*.result
 gate setup "$VPMC_TOP/scripts/setup.sh"
-for k in "debug x86_64" "debug arm64" "stock x86_64" "stock arm64"; do
+for k in "debug x86_64" "debug arm64" "kcsan x86_64" "stock x86_64" "stock arm64"; do
 	# shellcheck disable=SC2086
 	gate "kernel ${k/ /-}" bash -c "'$VPMC_TOP/scripts/kernel.sh' $k >/dev/null"
 done
-for k in "debug x86_64" "debug arm64" "stock x86_64" "stock arm64"; do
+for k in "debug x86_64" "debug arm64" "kcsan x86_64" "stock x86_64" "stock arm64"; do
 	# shellcheck disable=SC2086
 	gate "modules ${k/ /-} (W=1, sparse)" bash -c "'$VPMC_TOP/scripts/build-modules.sh' $k >/dev/null"
 done
@@ -112,6 +114,8 @@ for k in "debug x86_64" "debug arm64" "stock x86_64" "stock arm64"; do
 done
 # arm64's emulated PMU counts instructions only under -icount.
 guest stock arm64 icount
+# Data races: the concurrent KUnit suites and both fuzzers under KCSAN.
+guest kcsan x86_64 kcsan
 
 msg "make check took $((SECONDS - t0))s"
 for f in "${failures[@]}"; do
