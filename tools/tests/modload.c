@@ -152,7 +152,7 @@ static int sweep(int fd, const char *path, const char *params, int expect,
 				       expect ? errno_name(expect) : "success");
 				return 1;
 			}
-			printf("modload: %s: %d of its fault points failed in turn (every %dth, %d tolerated), then %s\n",
+			printf("modload: %s: %d fault points failed (1 in %d, %d tolerated), %s\n",
 			       name, failed, stride, tolerated, ret ? errno_name(err) : "loaded");
 			return 0;
 		}
@@ -160,15 +160,16 @@ static int sweep(int fd, const char *path, const char *params, int expect,
 		if (!ret) {
 			tolerated++;
 			if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
-				printf("modload: FAIL: fault point %d: loaded, then not unloaded: %s\n",
-				       n, strerror(errno));
+				printf("modload: FAIL: fault point %d: not unloaded: %s\n", n,
+				       strerror(errno));
 				return 1;
 			}
 			continue;
 		}
 		/* ENOMEM, or what the load ends in anyway once past its fault. */
 		if (err != ENOMEM && err != expect) {
-			printf("modload: FAIL: fault point %d: %s, not ENOMEM\n", n, errno_name(err));
+			printf("modload: FAIL: fault point %d: %s, not ENOMEM\n", n,
+			       errno_name(err));
 			return 1;
 		}
 		if (!stat(sys, &st)) {
@@ -209,7 +210,8 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind >= argc || (remove && argc - optind != 1) || (nth && remove) || ((bad || stride > 1) && !nth))
+	if (optind >= argc || (remove && argc - optind != 1) || (nth && remove) ||
+	    ((bad || stride > 1) && !nth))
 		goto usage;
 
 	if (remove) {

@@ -135,6 +135,7 @@ static const struct op ops[] = {
 	{ "rebind", loaded_thread_ctx, call_rebind },
 	{ "create_evtsets", new_thread_ctx, call_create_evtsets },
 	{ "getinfo", new_thread_ctx, call_getinfo },
+	{ NULL },
 };
 
 static void put_file(const char *path, const char *val)
@@ -178,9 +179,9 @@ static long nr_vpmcs(void)
 
 static const struct op *find_op(const char *name)
 {
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (!strcmp(ops[i].name, name))
-			return &ops[i];
+	for (const struct op *op = ops; op->name; op++)
+		if (!strcmp(op->name, name))
+			return op;
 	FAIL("unknown OP %s", name);
 }
 
