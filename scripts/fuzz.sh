@@ -3,7 +3,9 @@
 # make fuzz: the fuzzers, long, in a guest of each kernel (tools/plans/fuzz.sh):
 # pfm_fuzz (perfmon2 calls, root and uid 1000, CPU hotplug and parameter
 # chaos), vpmc_perfmon unloaded and loaded again, pfm_fuzz once more, then
-# vpmc_fuzz.ko (the in-kernel API from kthreads while overflows fire).
+# vpmc_fuzz.ko (the in-kernel API from kthreads while overflows fire); on
+# the debug kernels then fault injection at every fault point
+# (tools/tests/faultinj.sh, about 15 minutes).
 #   FUZZ_SEED     the seed of every guest (default: a new one, printed)
 #   FUZZ_SECONDS  pfm_fuzz's time in each guest (default 600)
 #   FUZZ_KOPS     vpmc_fuzz.ko's operations in each guest (default 1000000)
@@ -27,8 +29,9 @@ for k in $kernels; do
 	kind=${k%-*}
 	arch=${k#*-}
 	log=$VPMC_BUILD/logs/$k-fuzz.log
-	# Room for a slow debug guest: the plan's two fuzz runs, the API run.
-	VPMC_FUZZ_SEED=$seed VPMC_GUEST_TIMEOUT=$((secs * 3 + 1800)) \
+	# Room for a slow debug guest: the plan's two fuzz runs, the API run,
+	# fault injection.
+	VPMC_FUZZ_SEED=$seed VPMC_GUEST_TIMEOUT=$((secs * 3 + 3600)) \
 		VPMC_CMDLINE="vpmc.fuzz_seconds=$secs vpmc.fuzz_kops=$kops" \
 		"$VPMC_TOP/scripts/run-guest.sh" "$kind" "$arch" fuzz >&2
 	read -r p f _ <"$VPMC_BUILD/logs/$k-fuzz.result" 2>/dev/null || { p=0; f=1; }
