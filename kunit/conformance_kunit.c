@@ -210,8 +210,10 @@ static u64 count_of(struct kunit *test, struct vpmc *v)
 
 /*
  * @got counts @ref events: exactly; or, for a measured driver, at least
- * @ref (less 5%) and at most @span (plus 5%), the local_clock() time the
- * virtual PMC could have counted, calls to vpmc included (plus 10%).
+ * @ref (less 5%) and at most @span (plus 10%), the local_clock() time the
+ * virtual PMC could have counted, calls to vpmc included: taken after the
+ * read of @got (not in the same call's arguments, whose order C leaves
+ * open), so that a host stalling the guest during the read counts in both.
  */
 static void expect_count(struct kunit *test, u64 got, u64 ref, u64 span,
 			 const char *what)
@@ -259,7 +261,8 @@ static void conf_start_stop(struct kunit *test)
 	t0 = local_clock();
 	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
 	r1 = c->drv->advance(test, c, 20 * c->unit);
-	expect_count(test, count_of(test, v), r1, local_clock() - t0, "started");
+	got = count_of(test, v);
+	expect_count(test, got, r1, local_clock() - t0, "started");
 	KUNIT_ASSERT_EQ(test, vpmc_stop(v), 0);
 	span1 = local_clock() - t0;
 	got = count_of(test, v);
@@ -268,8 +271,8 @@ static void conf_start_stop(struct kunit *test)
 	t0 = local_clock();
 	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
 	r2 = c->drv->advance(test, c, 20 * c->unit);
-	expect_count(test, count_of(test, v), r1 + r2, span1 + local_clock() - t0,
-		     "restarted");
+	got = count_of(test, v);
+	expect_count(test, got, r1 + r2, span1 + local_clock() - t0, "restarted");
 	vpmc_destroy(v);
 }
 
@@ -278,14 +281,15 @@ static void conf_write(struct kunit *test)
 {
 	struct conf *c = test->priv;
 	struct vpmc *v = mk(test, 0, 0, NULL, NULL);
-	u64 w = 1000 * c->unit, r, t0;
+	u64 w = 1000 * c->unit, r, t0, got;
 
 	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
 	c->drv->advance(test, c, c->unit);
 	t0 = local_clock();
 	KUNIT_ASSERT_EQ(test, vpmc_write(v, w), 0);
 	r = c->drv->advance(test, c, 20 * c->unit);
-	expect_count(test, count_of(test, v) - w, r, local_clock() - t0, "after write");
+	got = count_of(test, v) - w;
+	expect_count(test, got, r, local_clock() - t0, "after write");
 	KUNIT_EXPECT_GE(test, count_of(test, v), w);
 	vpmc_destroy(v);
 }
@@ -434,7 +438,7 @@ static void conf_recreate(struct kunit *test)
 	struct ovf_log log = { .ordered = true };
 	struct vpmc *v;
 	unsigned int i;
-	u64 r, t0;
+	u64 r, t0, got, first = 0;
 
 	for (i = 0; i < 3; i++) {
 		v = i ? mk(test, 0, 0, NULL, NULL) :
@@ -444,11 +448,17 @@ static void conf_recreate(struct kunit *test)
 		t0 = local_clock();
 		KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
 		r = c->drv->advance(test, c, 20 * c->unit);
-		expect_count(test, count_of(test, v), r, local_clock() - t0,
-			     i ? "made again" : "first");
+		got = count_of(test, v);
+		expect_count(test, got, r, local_clock() - t0, i ? "made again" : "first");
+		/* Its last count: the callbacks it may have had. */
+		if (!i) {
+			KUNIT_ASSERT_EQ(test, vpmc_stop(v), 0);
+			first = count_of(test, v);
+		}
 		vpmc_destroy(v);
 	}
-	KUNIT_EXPECT_LE(test, log.calls, 4U);
+	/* 4 for the exact drivers; a host that stalled the guest, more. */
+	KUNIT_EXPECT_LE(test, log.calls, div64_u64(first, 5 * c->unit));
 	KUNIT_EXPECT_TRUE(test, log.ordered);
 }
 
