@@ -353,8 +353,13 @@ static int fz_run(u64 seed, unsigned long ops, unsigned int n)
 	}
 	for (i = 0; i < n; i++)
 		wake_up_process(fz_threads[i].task);
+	/*
+	 * Idle, not uninterruptible: a million operations take minutes on a
+	 * debug kernel, and the hung-task detector would take the writer
+	 * for stuck (it watches the fuzz kthreads themselves).
+	 */
 	for (i = 0; i < n; i++)
-		wait_for_completion(&fz_threads[i].done);
+		wait_for_completion_state(&fz_threads[i].done, TASK_IDLE);
 	/* All done: per-thread ones on the others were destroyed by owners. */
 	for (i = 0; i < n; i++) {
 		kthread_stop(fz_threads[i].task);
