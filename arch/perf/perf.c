@@ -259,6 +259,7 @@ static void pb_reprogram(struct perf_event *event, u64 dist)
 	bool active = READ_ONCE(event->oncpu) == smp_processor_id();
 	bool hrtimer = event->attr.type == PERF_TYPE_SOFTWARE &&
 		       event->attr.config == PERF_COUNT_SW_CPU_CLOCK;
+	u64 counted = 0;
 
 	dist = clamp_t(u64, dist, 1, PERF_IDLE_PERIOD);
 	if (active) {
@@ -266,6 +267,8 @@ static void pb_reprogram(struct perf_event *event, u64 dist)
 		if (hwc->interrupts == PERF_THROTTLED)
 			hwc->interrupts = 0;
 		event->pmu->stop(event, PERF_EF_UPDATE);
+		/* cpu-clock's count is up to this local_clock() time. */
+		counted = local64_read(&hwc->prev_count);
 	}
 	hwc->sample_period = dist;
 	hwc->last_period = dist;
@@ -277,8 +280,16 @@ static void pb_reprogram(struct perf_event *event, u64 dist)
 		local64_set(&hwc->period_left, -(s64)dist);
 	else
 		local64_set(&hwc->period_left, dist);
-	if (active)
+	if (active) {
 		event->pmu->start(event, PERF_EF_RELOAD);
+		/*
+		 * cpu-clock starts its clock again at start(): the time from
+		 * stop() to here would be lost at every threshold (4 ms of 20
+		 * in a KCSAN guest), so it counts on from where stop() left.
+		 */
+		if (hrtimer)
+			local64_set(&hwc->prev_count, counted);
+	}
 }
 
 static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
