@@ -31,7 +31,7 @@ for k in $kernels; do
 	log=$VPMC_BUILD/logs/$k-fuzz.log
 	# Room for a slow debug guest: the plan's two fuzz runs, the API run,
 	# fault injection.
-	VPMC_FUZZ_SEED=$seed VPMC_GUEST_TIMEOUT=$((secs * 3 + 3600)) \
+	VPMC_FUZZ_SEED=$seed VPMC_GUEST_TIMEOUT=$((secs * 3 + 3600 + kops / 500)) \
 		VPMC_CMDLINE="vpmc.fuzz_seconds=$secs vpmc.fuzz_kops=$kops" \
 		"$VPMC_TOP/scripts/run-guest.sh" "$kind" "$arch" fuzz >&2
 	read -r p f _ <"$VPMC_BUILD/logs/$k-fuzz.result" 2>/dev/null || { p=0; f=1; }
