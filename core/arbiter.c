@@ -1200,12 +1200,18 @@ int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
 /*
  * Overflow throttling. Thousands of thresholds close together, or a
  * period short for a slow CPU, could keep a CPU in overflow interrupts
- * for good. So each CPU's dispatch may take vpmc_pmu.ovf_pct percent of
+ * for good. So each CPU's overflows may take vpmc_pmu.ovf_pct percent of
  * every window of VPMC_OVF_WINDOW_NS: past that, the counter is throttled
  * (it keeps counting, exactly, with no threshold armed) until the window
  * is over, and at least for the rest of a window. Then its overdue users
  * catch up: each fires once, for the last threshold it passed, and the
  * thresholds in between are skipped (their callbacks see the count jump).
+ * An overflow is charged from the backend's report, when it deferred it
+ * out of NMI (vpmc_pmu_overflow_nmi()), not from the dispatch: under an
+ * emulated PMU the irq_work hop can cost more than short callbacks. The
+ * first threshold of a window always fires, so callbacks progress
+ * whatever the interrupts cost; a dispatch that fires nothing is charged
+ * and throttled alike.
  */
 static u64 ovf_budget(struct vpmc_pmu *pmu)
 {
@@ -1243,20 +1249,11 @@ enum hrtimer_restart vpmc_pmu_unthrottle(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/**
- * vpmc_pmu_overflow() - a backend's counter reached its programmed period
- * @pmu: the PMU instance
- * @idx: the counter, on the current CPU
- *
- * Fires every expired threshold of the counter in threshold order, re-arms
- * each by its period, and programs the counter for the next one; unless
- * the callbacks took their share of the CPU (vpmc_pmu_set_overflow_limit()):
- * then the counter is throttled and the rest fire later.
- *
- * Context: hard interrupt context (not NMI: defer with irq_work),
- * interrupts disabled, on the counter's CPU.
+/*
+ * vpmc_pmu_overflow() charged from @entry, the PMU's clock when the
+ * backend reported the overflow (0: from now).
  */
-void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
+static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entry)
 {
 	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
 	struct vpmc_counter *c = &vc->ctr[idx];
@@ -1277,6 +1274,9 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 		goto program;
 	if (budget) {
 		t0 = clock();
+		/* A report older than a window is one a CPU left behind. */
+		if (entry && t0 - entry < VPMC_OVF_WINDOW_NS)
+			t0 = entry;
 		if (t0 - vc->ovf_window >= VPMC_OVF_WINDOW_NS) {
 			vc->ovf_window = t0;
 			vc->ovf_spent = 0;
@@ -1288,7 +1288,8 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 			__clear_bit(idx, &vc->catchup);
 			break;
 		}
-		if (budget) {
+		/* The first of a window fires whatever its report cost. */
+		if (budget && (fires || vc->ovf_spent)) {
 			u64 now = clock();
 
 			if (vc->ovf_spent + (now - t0) > budget) {
@@ -1319,6 +1320,17 @@ void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
 			goto spent;
 		ctr_update(pmu, vc, idx);
 	}
+	/*
+	 * Past the budget with nothing left to fire, the counter idles too:
+	 * reports that fire nothing (a backend's early or repeated ones)
+	 * would otherwise never be throttled.
+	 */
+	if (t0 && !(vc->throttled & BIT(idx))) {
+		u64 now = clock();
+
+		if (vc->ovf_spent + (now - t0) > budget)
+			ovf_throttle(vc, idx, budget, now);
+	}
 program:
 	ctr_program(pmu, vc, idx, true);
 spent:
@@ -1326,6 +1338,24 @@ spent:
 		vc->ovf_spent += clock() - t0;
 out:
 	vc_unlock(vc);
+}
+
+/**
+ * vpmc_pmu_overflow() - a backend's counter reached its programmed period
+ * @pmu: the PMU instance
+ * @idx: the counter, on the current CPU
+ *
+ * Fires every expired threshold of the counter in threshold order, re-arms
+ * each by its period, and programs the counter for the next one; unless
+ * the callbacks took their share of the CPU (vpmc_pmu_set_overflow_limit()):
+ * then the counter is throttled and the rest fire later.
+ *
+ * Context: hard interrupt context (not NMI: defer with irq_work),
+ * interrupts disabled, on the counter's CPU.
+ */
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
+{
+	__vpmc_pmu_overflow(pmu, idx, 0);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 
@@ -1336,12 +1366,18 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 void vpmc_pmu_overflow_work(struct irq_work *work)
 {
 	struct vpmc_cpu *vc = container_of(work, struct vpmc_cpu, work);
+	/* Before @pending is cleared: pairs with vpmc_pmu_overflow_nmi(). */
+	u64 entry = local64_read(&vc->ovf_entry);
 	unsigned int idx;
 	LIST_HEAD(notify);
 
-	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++)
-		if (test_and_clear_bit(idx, &vc->pending))
-			vpmc_pmu_overflow(vc->pmu, idx);
+	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++) {
+		if (!test_and_clear_bit(idx, &vc->pending))
+			continue;
+		/* The first dispatched carries the deferral's cost. */
+		__vpmc_pmu_overflow(vc->pmu, idx, entry);
+		entry = 0;
+	}
 	if (list_empty(&vc->later))
 		return;
 	vc_lock(vc);
@@ -1367,6 +1403,13 @@ void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
 
 	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
 		return;
+	/*
+	 * The first deferred since the last dispatch stamps the report. Only
+	 * NMIs and the irq_work of this CPU touch it: neither can be torn by
+	 * the other (local64), and @work reads it before clearing @pending.
+	 */
+	if (!READ_ONCE(vc->pending) && READ_ONCE(pmu->ovf_pct))
+		local64_set(&vc->ovf_entry, pmu->clock());
 	set_bit(idx, &vc->pending);
 	irq_work_queue(&vc->work);
 }

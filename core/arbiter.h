@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
+#include <asm/local64.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 
@@ -94,6 +95,10 @@ struct vpmc_counter {
  *	outside vpmc_core_switch_begin() .. vpmc_core_switch_end()
  * @park_node: in that switch's list of arbiters with parked counters
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
+ * @ovf_entry: the PMU's clock when the first of @pending was deferred,
+ *	so the dispatch is charged the deferral too; written by
+ *	vpmc_pmu_overflow_nmi() while @pending is empty, read by @work
+ *	before it clears @pending, both on this CPU (local64, no lock)
  * @work: delivers @pending through vpmc_pmu_overflow(), then @later
  * @throttled: counters left without their thresholds until @unthrottle
  *	fires, because overflow callbacks took more than the PMU's share of
@@ -104,7 +109,8 @@ struct vpmc_counter {
  * @cb_count: the count that callback was given (vpmc_core_write() from it
  *	keeps the events counted since)
  * @ovf_window: the PMU's clock at the start of the current window
- * @ovf_spent: nanoseconds spent firing thresholds in it
+ * @ovf_spent: nanoseconds spent in it from each overflow's deferral (or
+ *	dispatch) to the end of its callbacks
  * @nr_throttled: times a counter of this CPU was throttled
  * @nr_skipped: thresholds skipped by catching up
  * @unthrottle: ends the throttling; pinned to @cpu, cancelled when it goes
@@ -126,6 +132,7 @@ struct vpmc_cpu {
 	unsigned long parked;
 	struct hlist_node park_node;
 	unsigned long pending;
+	local64_t ovf_entry;
 	struct irq_work work;
 	unsigned long throttled;
 	unsigned long catchup;

@@ -244,14 +244,16 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_is_idle, VPMC_INTERNAL);
 /**
  * vpmc_pmu_set_overflow_limit() - bound the CPU time of overflow callbacks
  * @pmu: the instance
- * @percent: the share of each CPU, 1-100, that dispatching overflow
- *	callbacks may take in every window of a millisecond; 0 for no limit
+ * @percent: the share of each CPU, 1-100, that overflows may take in
+ *	every window of a millisecond, each from the backend's report (its
+ *	deferral out of NMI) to the end of its callbacks; 0 for no limit
  *
  * Past it, a counter is throttled: it goes on counting exactly, but its
  * thresholds fire only once the window is over (at least the rest of a
  * window later), each overdue virtual PMC once, for the last threshold it
- * passed. A new instance has no limit; vpmc.ko gives its own the module
- * parameter overflow_max_percent.
+ * passed. The first threshold of a window always fires. A new instance
+ * has no limit; vpmc.ko gives its own the module parameter
+ * overflow_max_percent.
  *
  * Context: any.
  * Return: 0, or -EINVAL if @percent is over 100 (nothing changes).
@@ -300,6 +302,25 @@ unsigned long vpmc_pmu_throttled(struct vpmc_pmu *pmu, int cpu)
 	return data_race(READ_ONCE(pmu->cpus[cpu]->throttled));
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_throttled, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_nr_throttled() - how many times a CPU's counters were throttled
+ * @pmu: the instance
+ * @cpu: a possible CPU
+ *
+ * For tests: unlike vpmc_pmu_throttled(), it does not depend on when the
+ * real timer that ends a throttling fires.
+ *
+ * Context: any. A lockless snapshot of a count the arbiter lock holders
+ * increment (ovf_throttle()).
+ * Return: the count since the instance was created.
+ */
+u64 vpmc_pmu_nr_throttled(struct vpmc_pmu *pmu, int cpu)
+{
+	/* A snapshot for tests: changed under the arbiter lock only. */
+	return data_race(READ_ONCE(pmu->cpus[cpu]->nr_throttled));
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_nr_throttled, VPMC_INTERNAL);
 
 /**
  * vpmc_pmu_overflow_limit() - the limit vpmc_pmu_set_overflow_limit() set

@@ -277,6 +277,8 @@ static void __fake_count(void *info)
 	if (pmi && fake->x86) {
 		fake->pmis++;
 		vpmc_x86_pmi(fake->x86);
+		if (fake->pmi_done)
+			fake->pmi_done(fake);
 	}
 }
 

@@ -64,6 +64,9 @@ struct fake_x86_regs {
  * @pmu: the instance, once created
  * @claimed: the counters are claimed
  * @pmis: PMIs raised
+ * @pmi_done: if set, called after each PMI's handler returned and before
+ *	its deferred handling runs: a test charges the interrupt's own time
+ *	(its return and the irq_work hop) to its clock there
  * @bad: accesses that would #GP or write reserved bits (must stay 0)
  * @last_bad: the MSR of the last bad access
  * @regs: per CPU, nr_cpu_ids entries
@@ -74,6 +77,7 @@ struct fake_x86 {
 	struct vpmc_pmu *pmu;
 	bool claimed;
 	unsigned int pmis;
+	void (*pmi_done)(struct fake_x86 *fake);
 	unsigned int bad;
 	u32 last_bad;
 	struct fake_x86_regs regs[];

@@ -7,6 +7,8 @@
  * the model does not have or set a reserved bit (fake->bad).
  */
 #include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 
 #include <vpmc/internal.h>
@@ -281,6 +283,131 @@ static void x86_overflow_earliest_threshold(struct kunit *test)
 	vpmc_destroy(a);
 }
 
+/*
+ * A clock the test advances: each PMI's own time (its return and the hop
+ * to the irq_work that dispatches it) is PMI_NS of it; callbacks take none.
+ */
+#define PMI_NS	60000
+static atomic64_t pmi_now;
+
+static u64 pmi_clock(void)
+{
+	return atomic64_read(&pmi_now);
+}
+
+static void pmi_costs(struct fake_x86 *fake)
+{
+	atomic64_add(PMI_NS, &pmi_now);
+}
+
+static void wait_unthrottled(struct kunit *test, struct vpmc_pmu *pmu)
+{
+	unsigned int i;
+
+	for (i = 0; i < 5000 && vpmc_pmu_throttled(pmu, CPU); i++)
+		usleep_range(1000, 2000);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_throttled(pmu, CPU), 0UL);
+}
+
+/*
+ * An overflow is charged from the PMI that reported it, not from its
+ * dispatch: free callbacks still throttle once the PMIs take the PMU's
+ * share (under TCG such a storm kept a CPU for good). The first threshold
+ * of a window fires whatever its PMI cost; counting stays exact.
+ */
+static void x86_overflow_charges_pmi(struct kunit *test)
+{
+	struct x86_ctx *ctx = test->priv;
+	struct ovf_log log = {};
+	struct vpmc *v;
+
+	x86_pmu(test, &skylake);
+	atomic64_set(&pmi_now, 1000000000ULL);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_clock(ctx->pmu, pmi_clock), 0);
+	/* 100 us a millisecond: two PMIs spend it. */
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(ctx->pmu, 10), 0);
+	ctx->fake->pmi_done = pmi_costs;
+	v = mk(test, 0x412e, 10, ovf_cb, &log);
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+
+	KUNIT_ASSERT_EQ(test, fake_x86_count(ctx->fake, CPU, 0x412e, 10), 0);
+	KUNIT_EXPECT_EQ(test, ctx->fake->pmis, 1);
+	KUNIT_EXPECT_EQ(test, log.calls, 1);
+	/* 120 us of PMIs in the window: throttled before the callback. */
+	KUNIT_ASSERT_EQ(test, fake_x86_count(ctx->fake, CPU, 0x412e, 10), 0);
+	KUNIT_EXPECT_EQ(test, ctx->fake->pmis, 2);
+	KUNIT_EXPECT_EQ(test, log.calls, 1);
+	KUNIT_EXPECT_EQ(test, count_of(test, v), 20);
+
+	/*
+	 * Once the throttling ends (a real timer, a window later) the next
+	 * event fires the overdue threshold, once.
+	 */
+	wait_unthrottled(test, ctx->pmu);
+	atomic64_add(10 * NSEC_PER_MSEC, &pmi_now);
+	KUNIT_ASSERT_EQ(test, fake_x86_count(ctx->fake, CPU, 0x412e, 1), 0);
+	KUNIT_EXPECT_EQ(test, ctx->fake->pmis, 3);
+	KUNIT_EXPECT_EQ(test, log.calls, 2);
+	KUNIT_EXPECT_EQ(test, log.at[1], 20);
+	KUNIT_EXPECT_EQ(test, count_of(test, v), 21);
+	vpmc_destroy(v);
+}
+
+struct report {
+	struct vpmc_pmu *pmu;
+	unsigned int idx;
+};
+
+/* A backend's report of an overflow that is not due, and its cost. */
+static void report_early(void *info)
+{
+	struct report *r = info;
+
+	vpmc_pmu_overflow_nmi(r->pmu, r->idx);
+	atomic64_add(PMI_NS, &pmi_now);
+}
+
+/*
+ * Reports that fire nothing (a backend's early or repeated ones) are
+ * throttled too once they spend the PMU's share: otherwise nothing would
+ * end such a storm, as no threshold is ever due.
+ */
+static void x86_overflow_early_reports_throttled(struct kunit *test)
+{
+	struct x86_ctx *ctx = test->priv;
+	struct report r = {};
+	struct ovf_log log = {};
+	struct vpmc *v;
+
+	x86_pmu(test, &skylake);
+	atomic64_set(&pmi_now, 1000000000ULL);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_clock(ctx->pmu, pmi_clock), 0);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(ctx->pmu, 10), 0);
+	v = mk(test, 0x412e, 1000, ovf_cb, &log);
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+	r.pmu = ctx->pmu;
+	r.idx = vpmc_counter_of(v);
+
+	/* 60 us: within the 100 us of the window. */
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_call(CPU, report_early, &r), 0);
+	vpmc_pmu_overflow_sync(ctx->pmu, CPU);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_nr_throttled(ctx->pmu, CPU), 0);
+	/* 120 us: past it, with nothing due. */
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_call(CPU, report_early, &r), 0);
+	vpmc_pmu_overflow_sync(ctx->pmu, CPU);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_nr_throttled(ctx->pmu, CPU), 1);
+	KUNIT_EXPECT_EQ(test, log.calls, 0);
+
+	/* Counting is exact, and the threshold fires once it is due. */
+	wait_unthrottled(test, ctx->pmu);
+	atomic64_add(10 * NSEC_PER_MSEC, &pmi_now);
+	KUNIT_ASSERT_EQ(test, fake_x86_count(ctx->fake, CPU, 0x412e, 1000), 0);
+	KUNIT_EXPECT_EQ(test, log.calls, 1);
+	KUNIT_EXPECT_EQ(test, log.at[0], 1000);
+	KUNIT_EXPECT_EQ(test, count_of(test, v), 1000);
+	vpmc_destroy(v);
+}
+
 /* Without FW_WRITE a general counter takes 32 sign-extended bits. */
 static void x86_legacy_writes(struct kunit *test)
 {
@@ -331,6 +458,8 @@ static struct kunit_case x86_cases[] = {
 	KUNIT_CASE(x86_event_select_encoding),
 	KUNIT_CASE(x86_fixed_ctrl_nibbles),
 	KUNIT_CASE(x86_overflow_earliest_threshold),
+	KUNIT_CASE(x86_overflow_charges_pmi),
+	KUNIT_CASE(x86_overflow_early_reports_throttled),
 	KUNIT_CASE(x86_legacy_writes),
 	KUNIT_CASE(x86_only_matching_counts),
 	{}

@@ -49,7 +49,7 @@ static const struct kernel_param_ops ovf_max_ops = {
 };
 
 module_param_cb(overflow_max_percent, &ovf_max_ops, &overflow_max_percent, 0644);
-MODULE_PARM_DESC(overflow_max_percent, "share of each CPU (percent, 0: no limit) overflow callbacks may take before their counters are throttled (default 25)");
+MODULE_PARM_DESC(overflow_max_percent, "share of each CPU (percent, 0: no limit) overflows, deferral and callbacks, may take before their counters are throttled (default 25)");
 
 static void vpmc_ovf_pmu(struct vpmc_pmu *pmu)
 {

@@ -30,6 +30,7 @@ int vpmc_pmu_set_overflow_limit(struct vpmc_pmu *pmu, unsigned int percent);
 unsigned int vpmc_pmu_overflow_limit(struct vpmc_pmu *pmu);
 int vpmc_pmu_set_clock(struct vpmc_pmu *pmu, u64 (*clock)(void));
 unsigned long vpmc_pmu_throttled(struct vpmc_pmu *pmu, int cpu);
+u64 vpmc_pmu_nr_throttled(struct vpmc_pmu *pmu, int cpu);
 void vpmc_hotplug_sync(void);
 struct module *vpmc_owner(void);
 struct vpmc_pmu *vpmc_pmu_default(void);
