@@ -47,7 +47,7 @@
  * event to vpmc_pmu_overflow_nmi().
  * Several counters bound to one event (exclusive virtual PMCs of the same
  * event) each keep their own threshold; the event is programmed for the
- * nearest.
+ * nearest, and for none (PERF_IDLE_PERIOD) once the last is unbound.
  *
  * Credentials. Per-CPU perf events are checked against the caller's
  * credentials (perf_allow_cpu()); vpmc's consumers make their own checks
@@ -516,6 +516,15 @@ static void pb_disable(void *priv, int cpu, unsigned int idx)
 	clear_bit(idx, &be->bound);
 	s->acc += pb_count(be->event) - s->base;
 	WRITE_ONCE(s->be, NULL);
+	/*
+	 * The last counter bound to the event leaves it with the period of
+	 * its last threshold, and nobody to move it on: pb_overflow() has no
+	 * counter to report, so perf would re-arm that period at every
+	 * interrupt for good (with perf's own throttling off, an interrupt
+	 * storm that soft-locked debug arm64: Documentation/testing.rst).
+	 */
+	if (!be->bound)
+		pb_reprogram(be->event, PERF_IDLE_PERIOD);
 }
 
 static u64 pb_read(void *priv, int cpu, unsigned int idx)

@@ -101,10 +101,11 @@ fi
 # calls as root and uid 1000 with CPU hotplug and parameter chaos, then
 # the in-kernel API from kthreads while overflows fire; every context
 # closed, the arbiter's invariants hold and no virtual PMC is left.
+# perf's own interrupt throttling stays off, as for the rest of the plan:
+# only vpmc's must keep short periods from holding a CPU (before the perf
+# backend idled an event its last counter left, the API fuzzer soft-locked
+# debug arm64 so; make fuzz runs with perf's throttling on, its default).
 seed=$(arg fuzz_seed)
-# perf's own interrupt throttling back on (the plan turned it off): without
-# it, short periods on arm64's PMU soft-lock a CPU (issue 19's note).
-echo 25 >/proc/sys/kernel/perf_cpu_time_max_percent
 step fuzz-perfmon pfm_fuzz -s "${seed:-1}" -t 40 -w 4 -c
 step load-fuzz modload "$M/vpmc_fuzz.ko"
 step fuzz-api sh -c "echo ${seed:-1} 20000 4 >/sys/kernel/debug/vpmc_fuzz && cat /sys/kernel/debug/vpmc_fuzz"
@@ -120,9 +121,6 @@ if [ "$VPMC_KERNEL" = debug ]; then
 	step faultinj-calls faultinj "$M" calls
 	step faultinj-modules faultinj "$M" modules "8:$((${seed:-1} % 8))"
 fi
-# As the rest of the plan wants it (perf may have lowered the rate).
-echo 0 >/proc/sys/kernel/perf_cpu_time_max_percent
-echo 200000 >/proc/sys/kernel/perf_event_max_sample_rate
 # Every benchmark of make bench, once and small, so none can rot
 # (tools/bench/run.sh; its figures mean nothing here).
 # x86_64 prints 14 figures, arm64 (its own B5 and B6) 6.
