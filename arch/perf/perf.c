@@ -522,8 +522,9 @@ static void pb_disable(void *priv, int cpu, unsigned int idx)
 	 * counter to report, so perf would re-arm that period at every
 	 * interrupt for good (with perf's own throttling off, an interrupt
 	 * storm that soft-locked debug arm64: Documentation/testing.rst).
+	 * Already idle (the common case of a context switch), it is left be.
 	 */
-	if (!be->bound)
+	if (!be->bound && be->event->hw.sample_period != PERF_IDLE_PERIOD)
 		pb_reprogram(be->event, PERF_IDLE_PERIOD);
 }
 
