@@ -1347,8 +1347,9 @@ out:
  *
  * Fires every expired threshold of the counter in threshold order, re-arms
  * each by its period, and programs the counter for the next one; unless
- * the callbacks took their share of the CPU (vpmc_pmu_set_overflow_limit()):
- * then the counter is throttled and the rest fire later.
+ * this CPU's overflows, reports and callbacks, took their share of it
+ * (vpmc_pmu_set_overflow_limit()): then the counter is throttled and the
+ * rest fire later.
  *
  * Context: hard interrupt context (not NMI: defer with irq_work),
  * interrupts disabled, on the counter's CPU.
