@@ -309,6 +309,17 @@ static void wait_unthrottled(struct kunit *test, struct vpmc_pmu *pmu)
 	KUNIT_ASSERT_EQ(test, vpmc_pmu_throttled(pmu, CPU), 0UL);
 }
 
+/* A PMU on the model whose overflows may take 100 us of each millisecond of pmi_now. */
+static void pmi_budget_pmu(struct kunit *test)
+{
+	struct x86_ctx *ctx = test->priv;
+
+	x86_pmu(test, &skylake);
+	atomic64_set(&pmi_now, 1000000000ULL);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_clock(ctx->pmu, pmi_clock), 0);
+	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(ctx->pmu, 10), 0);
+}
+
 /*
  * An overflow is charged from the PMI that reported it, not from its
  * dispatch: free callbacks still throttle once the PMIs take the PMU's
@@ -321,11 +332,8 @@ static void x86_overflow_charges_pmi(struct kunit *test)
 	struct ovf_log log = {};
 	struct vpmc *v;
 
-	x86_pmu(test, &skylake);
-	atomic64_set(&pmi_now, 1000000000ULL);
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_clock(ctx->pmu, pmi_clock), 0);
-	/* 100 us a millisecond: two PMIs spend it. */
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(ctx->pmu, 10), 0);
+	pmi_budget_pmu(test);
+	/* Two PMIs of 60 us spend the 100 us. */
 	ctx->fake->pmi_done = pmi_costs;
 	v = mk(test, 0x412e, 10, ovf_cb, &log);
 	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
@@ -379,10 +387,7 @@ static void x86_overflow_early_reports_throttled(struct kunit *test)
 	struct ovf_log log = {};
 	struct vpmc *v;
 
-	x86_pmu(test, &skylake);
-	atomic64_set(&pmi_now, 1000000000ULL);
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_clock(ctx->pmu, pmi_clock), 0);
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_set_overflow_limit(ctx->pmu, 10), 0);
+	pmi_budget_pmu(test);
 	v = mk(test, 0x412e, 1000, ovf_cb, &log);
 	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
 	r.pmu = ctx->pmu;
