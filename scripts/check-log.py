@@ -180,7 +180,7 @@ def main():
             step_out = []
             step_kmsg = []
         elif line.startswith("VPMC-STEP-END "):
-            _, name, rc = line.split()
+            _, name, rc = line.split()[:3]
             if rc == "rc=0":
                 v.passed += 1
                 if args.show:

@@ -114,7 +114,7 @@ qemu+=(-smp "$smp" -m 2G -no-reboot -display none -monitor none -serial stdio
 
 mkdir -p "$VPMC_BUILD/logs"
 log=$VPMC_BUILD/logs/$name.log
-timeout_s=${VPMC_GUEST_TIMEOUT:-900}
+timeout_s=${VPMC_GUEST_TIMEOUT:-1800}
 msg "booting $name (log: $log, timeout ${timeout_s}s)"
 start=$SECONDS
 rc=0

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Runs inside the guest: the test plan /vpmc/plan.sh, one step at a time.
 # Everything the host needs is on the console between markers:
-#   VPMC-STEP-BEGIN name / VPMC-STEP-END name rc=N   one step and its exit code
+#   VPMC-STEP-BEGIN name / VPMC-STEP-END name rc=N secs=S
+#                                                    one step, its exit code and
+#                                                    guest seconds it took
 #   VPMC-KMSG-BEGIN / VPMC-KMSG-END                   kernel log since the last dump
 #   VPMC-KUNIT-EXPECT suite                          a suite that must report
 #   VPMC-KMEMLEAK-BEGIN / VPMC-KMEMLEAK-END          kmemleak's report after all steps
@@ -18,7 +20,11 @@ BB=busybox
 arg() { sed -n "s/.* vpmc\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
 VPMC_KERNEL=$(arg kernel)
 VPMC_ARCH=$(arg arch)
-STEP_TIMEOUT=${STEP_TIMEOUT:-300}
+# A step that runs longer than this has hung and is killed. Generous:
+# an overloaded host can make a TCG guest several times slower.
+STEP_TIMEOUT=${STEP_TIMEOUT:-600}
+
+uptime_s() { $BB cut -d. -f1 /proc/uptime; }
 
 kmsg_dump() {
 	echo "VPMC-KMSG-BEGIN"
@@ -31,10 +37,14 @@ step() {
 	_name=$1
 	shift
 	echo "VPMC-STEP-BEGIN $_name"
+	_t0=$(uptime_s)
 	timeout "$STEP_TIMEOUT" "$@" </dev/null 2>&1
 	_rc=$?
+	_t1=$(uptime_s)
+	[ $((_t1 - _t0)) -ge "$STEP_TIMEOUT" ] && [ $_rc != 0 ] &&
+		echo "$_name: still running after ${STEP_TIMEOUT}s, killed"
 	kmsg_dump
-	echo "VPMC-STEP-END $_name rc=$_rc"
+	echo "VPMC-STEP-END $_name rc=$_rc secs=$((_t1 - _t0))"
 }
 
 # kunit MODULE SUITE...: load a KUnit module (its suites run at load), unload it.

@@ -84,7 +84,8 @@ step perfmon-sysfs sh -c 'test -c /dev/perfmon && grep -qx 2.82 /sys/kernel/perf
 	n=$(cat /sys/kernel/perfmon/pmu_desc/num_pmds) && [ "$n" -gt 0 ] &&
 	grep -qx 64 /sys/kernel/perfmon/pmu_desc/pmd$((n - 1))/width &&
 	grep -qx 0xc000000000000000 /sys/kernel/perfmon/pmu_desc/pmc0/rsvd_msk'
-for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno unpriv; do
+for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno nochange \
+	reset_race unpriv; do
 	step "perfmon-$t" "pfm_$t"
 done
 # The same perfmon2 program, linked with the shared libperfmon.
@@ -116,10 +117,13 @@ step unload-fuzz modload -r vpmc_fuzz
 # each perfmon2 call in turn, and every 8th of each module's load (from a
 # point the seed picks; make fuzz fails them all) (tools/tests/faultinj.sh);
 # kmemleak's scan at the end finds no leak of ours.
+# faultinj-modules loads the modules some 400 times (234 s on a quiet host).
 if [ "$VPMC_KERNEL" = debug ]; then
+	STEP_TIMEOUT=1200
 	step faultinj-sites faultinj "$M" sites
 	step faultinj-calls faultinj "$M" calls
 	step faultinj-modules faultinj "$M" modules "8:$((${seed:-1} % 8))"
+	STEP_TIMEOUT=600
 fi
 # Every benchmark of make bench, once and small, so none can rot
 # (tools/bench/run.sh; its figures mean nothing here).

@@ -8,6 +8,10 @@
  * (taskset) to the CPU vpmc counts on. Under `perf stat -D -1 --control
  * fd:CTL,ACK`, set PERF_CTL_FD=CTL and PERF_ACK_FD=ACK and perf counts the
  * same span: enabled before vpmc starts, disabled after it stops.
+ * With WORKLOAD_SPAN=FILE, it writes there, in ns, how long the two
+ * brackets took (perf enabled, vpmc not yet or no longer counting), the
+ * whole span, and the time within vpmc's span it did not run (the CPU
+ * was someone else's): "OUTSIDE TOTAL AWAY".
  */
 #include <errno.h>
 #include <stdio.h>
@@ -52,24 +56,53 @@ static void perf_ctl(const char *cmd)
 	}
 }
 
-static void begin(const char *path)
+static double clock_s(clockid_t clk)
 {
-	perf_ctl("enable\n");
-	ctl(path, "start");
-}
+	struct timespec ts;
 
-static void end(const char *path)
-{
-	ctl(path, "stop");
-	perf_ctl("disable\n");
+	clock_gettime(clk, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static double now(void)
 {
-	struct timespec ts;
+	return clock_s(CLOCK_MONOTONIC);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+/*
+ * t[0] perf asked to enable, t[1] vpmc started, t[2] vpmc stops, t[3] perf
+ * disabled; cpu[] this thread's CPU time at t[1] and t[2].
+ */
+static double t[4], cpu[2];
+
+static void begin(const char *path)
+{
+	t[0] = now();
+	perf_ctl("enable\n");
+	ctl(path, "start");
+	t[1] = now();
+	cpu[0] = clock_s(CLOCK_THREAD_CPUTIME_ID);
+}
+
+static void end(const char *path)
+{
+	const char *span = getenv("WORKLOAD_SPAN");
+	FILE *f;
+
+	cpu[1] = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	t[2] = now();
+	ctl(path, "stop");
+	perf_ctl("disable\n");
+	t[3] = now();
+	if (!span)
+		return;
+	f = fopen(span, "w");
+	if (!f || fprintf(f, "%.0f %.0f %.0f\n", (t[1] - t[0] + t[3] - t[2]) * 1e9,
+			  (t[3] - t[0]) * 1e9,
+			  (t[2] - t[1] - (cpu[1] - cpu[0])) * 1e9) < 0 || fclose(f)) {
+		fprintf(stderr, "workload: %s: %s\n", span, strerror(errno));
+		exit(1);
+	}
 }
 
 int main(int argc, char **argv)

@@ -11,7 +11,7 @@
 
 int main(void)
 {
-	unsigned long long t0, t1, v, last;
+	unsigned long long t0, t0s, t1s, t1, v, last;
 	pfarg_msg_t msg;
 	pid_t child;
 	int fd, status;
@@ -26,13 +26,16 @@ int main(void)
 	fd = pfm_new(0);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
 	OK(pfm_load(fd, child, 0));
-	t0 = pfm_task_ns(child);
+	t0 = pfm_proc_ns(child);
 	OK(pfm_start(fd, NULL));
+	t0s = pfm_proc_ns(child);
 	usleep(1000000);
+	t1s = pfm_proc_ns(child);
 	OK(pfm_stop(fd));
-	t1 = pfm_task_ns(child);
+	t1 = pfm_proc_ns(child);
 	v = pfm_get(fd, 0, 0);
-	pfm_within(PFM_EVENT_NAME " of the child vs its CPU time", v, t1 - t0);
+	pfm_bracketed(PFM_EVENT_NAME " of the child vs its CPU time", v, t1s - t0s,
+		      t1 - t0);
 
 	OK(pfm_start(fd, NULL));
 	alarm(30);

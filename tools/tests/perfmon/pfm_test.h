@@ -119,6 +119,21 @@ static inline void pfm_within(const char *what, unsigned long long got,
 	      what, r, PFM_TOL_LO, PFM_TOL_HI);
 }
 
+/*
+ * @got counted from a start to a stop of another task; @lo is its CPU time
+ * read after the start returned and before the stop was called, @hi read
+ * before the start and after the stop: the task's time within the window
+ * lies between the two, whatever the scheduler did to the caller meanwhile.
+ */
+static inline void pfm_bracketed(const char *what, unsigned long long got,
+				 unsigned long long lo, unsigned long long hi)
+{
+	printf("%s: %llu vs [%llu, %llu]\n", what, got, lo, hi);
+	CHECK(got >= lo * PFM_TOL_LO && got <= hi * PFM_TOL_HI,
+	      "%s: %llu outside [%.0f, %.0f]", what, got, lo * PFM_TOL_LO,
+	      hi * PFM_TOL_HI);
+}
+
 static inline int pfm_new(uint32_t flags)
 {
 	pfarg_ctx_t ctx;
@@ -190,28 +205,19 @@ static inline void pfm_pin(int cpu)
 		FAIL("sched_setaffinity(%d): %s", cpu, strerror(errno));
 }
 
-/* CPU time of another thread (of this or a child process), ns. */
-static inline uint64_t pfm_task_ns(pid_t tid)
+/*
+ * CPU time of a child process, ns. The process CPU clock brings the running
+ * thread's time up to date (schedstat only moves at ticks and switches, which
+ * a busy TCG host delays by many milliseconds).
+ */
+static inline uint64_t pfm_proc_ns(pid_t pid)
 {
-	char path[64];
-	unsigned long long ns = 0;
-	FILE *f;
+	clockid_t clk;
+	struct timespec ts;
 
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", tid);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%llu", &ns) != 1)
-			ns = 0;
-		fclose(f);
-	}
-	if (!ns) {	/* no CONFIG_SCHED_INFO: the process CPU clock */
-		clockid_t clk;
-		struct timespec ts;
-
-		if (!clock_getcpuclockid(tid, &clk) && !clock_gettime(clk, &ts))
-			ns = (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-	}
-	return ns;
+	if (clock_getcpuclockid(pid, &clk) || clock_gettime(clk, &ts))
+		FAIL("CPU clock of %d: %s", pid, strerror(errno));
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 #endif /* PFM_TEST_H */
