@@ -304,9 +304,7 @@ static int pfm_load(struct pfm_ctx *ctx, void __user *uptr, int count)
 		return -EINVAL;
 	if (copy_from_user(&load, uptr, sizeof(load)))
 		return -EFAULT;
-	if (load.load_reserved1 ||
-	    !pfm_zero(load.load_reserved2, sizeof(load.load_reserved2)))
-		return -EINVAL;
+	/* As perfmon2 v2.82: only load_pid and load_set are looked at. */
 	if (ctx->state == PFM_CTX_LOADED)
 		return -EBUSY;
 	set = pfm_set_find(ctx, load.load_set);
@@ -352,11 +350,9 @@ static int pfm_start(struct pfm_ctx *ctx, void __user *uptr, int count)
 	if (uptr) {
 		if (count != 1)
 			return -EINVAL;
+		/* As perfmon2 v2.82: only start_set is looked at. */
 		if (copy_from_user(&start, uptr, sizeof(start)))
 			return -EFAULT;
-		if (start.start_reserved1 || start.start_reserved2 ||
-		    !pfm_zero(start.reserved3, sizeof(start.reserved3)))
-			return -EINVAL;
 	}
 	if (ctx->state != PFM_CTX_LOADED)
 		return -EINVAL;
@@ -598,8 +594,8 @@ ALLOW_ERROR_INJECTION(pfm_ctx_alloc, NULL);
  *
  * Context: process context, may sleep.
  * Return: the new file descriptor; -EFAULT for a bad pointer; -EINVAL for
- * unknown or conflicting flags, non-zero reserved fields or an unknown
- * sampling format; -EPERM for a system-wide context the caller may not
+ * a system-wide context with PFM_FL_NOTIFY_BLOCK, or an unknown sampling
+ * format; -EPERM for a system-wide context the caller may not
  * have; -ENOMEM; or anon_inode_getfd()'s error.
  */
 long pfm_create_context(const struct pfm_dev_create __user *uarg)
@@ -612,12 +608,15 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	if (copy_from_user(&arg, uarg, sizeof(arg)) ||
 	    copy_from_user(&req, u64_to_user_ptr(arg.ctx), sizeof(req)))
 		return -EFAULT;
-	if (req.ctx_flags & ~(PFM_FL_NOTIFY_BLOCK | PFM_FL_SYSTEM_WIDE |
-			      PFM_FL_OVFL_NO_MSG) ||
-	    (req.ctx_flags & PFM_FL_SYSTEM_WIDE &&
-	     req.ctx_flags & PFM_FL_NOTIFY_BLOCK) ||
-	    req.ctx_reserved1 ||
-	    !pfm_zero(req.ctx_reserved3, sizeof(req.ctx_reserved3)))
+	/*
+	 * As perfmon2 v2.82: a system-wide context cannot block its
+	 * notifications; other flag bits and the reserved words are not
+	 * looked at (and the unknown bits are dropped).
+	 */
+	req.ctx_flags &= PFM_FL_NOTIFY_BLOCK | PFM_FL_SYSTEM_WIDE |
+			 PFM_FL_OVFL_NO_MSG;
+	if (req.ctx_flags & PFM_FL_SYSTEM_WIDE &&
+	    req.ctx_flags & PFM_FL_NOTIFY_BLOCK)
 		return -EINVAL;
 	ret = pfm_check_smpl(&arg);
 	if (ret)

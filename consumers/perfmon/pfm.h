@@ -107,6 +107,8 @@ struct pfm_pmd {
  * @timeout: ns before switching (PFM_SETFL_TIME_SWITCH)
  * @pmcs: PMC values
  * @used: PMCs written (so PMDs backed by a virtual PMC once loaded)
+ * @pmds_used: PMDs written, or named in a written PMD's reset or sample
+ *	mask: the ones pfm_read_pmds() may read (as perfmon2's used_pmds)
  * @runs: times it became the active set while the context was started
  * @duration: ns it was active and started, up to @activated
  * @activated: ktime of its activation, while active and started; else 0
@@ -121,6 +123,7 @@ struct pfm_set {
 	u64 timeout;
 	u64 pmcs[PFM_NR];
 	u32 used;
+	u32 pmds_used;
 	u64 runs;
 	u64 duration;
 	u64 activated;

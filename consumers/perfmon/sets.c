@@ -180,13 +180,17 @@ enum hrtimer_restart pfm_switch_timer(struct hrtimer *timer)
 
 /* === The calls === */
 
+/*
+ * A pfm_create_evtsets() entry. As perfmon2 v2.82 on x86: both switch
+ * modes at once, or switching by time without a timeout, are refused;
+ * other flag bits, set_reserved1 and reserved[] are not looked at.
+ */
 static int pfm_check_setdesc(const pfarg_setdesc_t *req)
 {
 	const u32 both = PFM_SETFL_OVFL_SWITCH | PFM_SETFL_TIME_SWITCH;
 
-	if (req->set_flags & ~both || (req->set_flags & both) == both ||
-	    (req->set_flags & PFM_SETFL_TIME_SWITCH && !req->set_timeout) ||
-	    req->set_reserved1 || !pfm_zero(req->reserved, sizeof(req->reserved)))
+	if ((req->set_flags & both) == both ||
+	    (req->set_flags & PFM_SETFL_TIME_SWITCH && !req->set_timeout))
 		return -EINVAL;
 	return 0;
 }
@@ -200,8 +204,8 @@ static int pfm_check_setdesc(const pfarg_setdesc_t *req)
  * An existing set takes the new flags and timeout and keeps its registers.
  *
  * Context: process context, ctx->mutex held.
- * Return: 0; -EBUSY if loaded; -EINVAL for a bad count, flag combination,
- * missing timeout or reserved field; -E2BIG; -EFAULT; -ENOSPC beyond
+ * Return: 0; -EBUSY if loaded; -EINVAL for a bad count, flag combination
+ * or missing timeout; -E2BIG; -EFAULT; -ENOSPC beyond
  * PFM_MAX_SETS sets; -ENOMEM.
  */
 int pfm_create_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
@@ -307,7 +311,8 @@ ALLOW_ERROR_INJECTION(pfm_dup, NULL);
 /**
  * pfm_getinfo_evtsets() - pfm_getinfo_evtsets(): what sets did
  * @ctx: the context
- * @uptr: pfarg_setinfo_t[@count]; set_id in, the rest out
+ * @uptr: pfarg_setinfo_t[@count]; set_id in, the rest but the reserved
+ *	words out
  * @count: entries
  *
  * Reports flags, runs, active time (ns, including the current run), the
@@ -346,8 +351,10 @@ int pfm_getinfo_evtsets(struct pfm_ctx *ctx, void __user *uptr, int count)
 		u16 id = info->set_id;
 
 		set = pfm_set_find(ctx, id);
-		memset(info, 0, sizeof(*info));
-		info->set_id = id;
+		/* The reserved words stay as the caller left them (v2.82). */
+		memset(info->set_ovfl_pmds, 0, sizeof(info->set_ovfl_pmds));
+		memset(info->set_avail_pmcs, 0, sizeof(info->set_avail_pmcs));
+		memset(info->set_avail_pmds, 0, sizeof(info->set_avail_pmds));
 		info->set_flags = set->flags;
 		info->set_runs = set->runs;
 		info->set_act_duration = set->duration;

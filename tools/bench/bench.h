@@ -63,11 +63,13 @@ static inline int bench_pfm_open(pid_t tid)
 {
 	pfarg_ctx_t ctx;
 	pfarg_pmc_t pmc[4];
+	pfarg_pmd_t pmd[4];
 	pfarg_load_t load;
 	int fd, i;
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(pmc, 0, sizeof(pmc));
+	memset(pmd, 0, sizeof(pmd));
 	memset(&load, 0, sizeof(load));
 	fd = pfm_create_context(&ctx, NULL, NULL, 0);
 	if (fd < 0)
@@ -75,9 +77,11 @@ static inline int bench_pfm_open(pid_t tid)
 	for (i = 0; i < 4; i++) {
 		pmc[i].reg_num = i;
 		pmc[i].reg_value = BENCH_PFM_SW(bench_sw[i]);
+		pmd[i].reg_num = i;
 	}
 	load.load_pid = tid;
-	if (pfm_write_pmcs(fd, pmc, 4) || pfm_load_context(fd, &load) ||
+	if (pfm_write_pmcs(fd, pmc, 4) || pfm_write_pmds(fd, pmd, 4) ||
+	    pfm_load_context(fd, &load) ||
 	    pfm_start(fd, NULL))
 		bench_die("perfmon setup");
 	return fd;

@@ -6,8 +6,10 @@
  * of /dev/perfmon (vpmc_perfmon.ko); <perfmon/perfmon_dev.h> is that
  * device's own ioctl interface.
  *
- * Every reserved field must be zero on input (EINVAL otherwise), so the
- * interface can grow.
+ * Input is checked as perfmon2 v2.82 checked it, field by field: the
+ * reserved words, and every field a call does not use, are ignored, so
+ * programs that leave them uninitialised work as they did on perfmon2
+ * (Documentation/ABI/testing/dev-perfmon has the table).
  */
 #ifndef _UAPI_PERFMON_PERFMON_H
 #define _UAPI_PERFMON_PERFMON_H

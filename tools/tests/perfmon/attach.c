@@ -25,6 +25,7 @@ int main(void)
 	}
 	fd = pfm_new(0);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 	OK(pfm_load(fd, child, 0));
 	t0 = pfm_proc_ns(child);
 	OK(pfm_start(fd, NULL));

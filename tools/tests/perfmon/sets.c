@@ -29,6 +29,8 @@ static void two_sets(int fd, uint32_t flags, unsigned long long timeout)
 	OK(pfm_create_evtsets(fd, sd, 2));
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
 	OK(pfm_pmc(fd, 1, 0, PFM_EVENT));
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
+	OK(pfm_pmd(fd, 1, 0, 0, 0, 0));
 }
 
 static void info(int fd, pfarg_setinfo_t *si)

@@ -17,6 +17,7 @@ int main(void)
 		pfm_pin(cpu);
 		fd = pfm_new(PFM_FL_SYSTEM_WIDE);
 		OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+		OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 		OK(pfm_load(fd, cpu, 0));
 		t0 = pfm_ns(CLOCK_MONOTONIC);
 		OK(pfm_start(fd, NULL));

@@ -17,6 +17,7 @@ int main(void)
 	pfm_prog = "unload_reload";
 	fd = pfm_new(0);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 	OK(pfm_load(fd, pfm_gettid(), 0));
 	OK(pfm_start(fd, NULL));
 	pfm_spin(200000000);

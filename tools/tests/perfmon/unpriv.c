@@ -62,6 +62,7 @@ static void user_default(void)
 	ERR(pfm_pmc(fd, 0, 0, PFM_EVENT), EPERM);
 	ERR(pfm_pmc(fd, 0, 0, PFM_EVENT | PFM_OS), EPERM);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT | PFM_USR));
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 	ERR(pfm_load(fd, 1, 0), EPERM);
 	OK(pfm_load(fd, pfm_gettid(), 0));
 	OK(pfm_start(fd, NULL));
@@ -101,6 +102,7 @@ static void user_rewrite_refused(void)
 	}
 	fd = pfm_new(0);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT | PFM_USR));
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 	OK(pfm_load(fd, child, 0));
 	OK(pfm_start(fd, NULL));
 	CHECK(write(go[1], &c, 1) == 1 && read(back[0], &c, 1) == 1, "handshake");
