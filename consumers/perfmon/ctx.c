@@ -155,6 +155,27 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 	}
 }
 
+/*
+ * The monitored thread exited: PFM_MSG_END once, unless the thread that
+ * loaded the context is the one exiting. True the first time.
+ */
+static bool pfm_thread_exited(struct pfm_ctx *ctx)
+{
+	pfarg_msg_t msg = { .type = PFM_MSG_END };
+
+	spin_lock_irq(&ctx->lock);
+	if (ctx->exited) {
+		spin_unlock_irq(&ctx->lock);
+		return false;
+	}
+	ctx->exited = true;
+	if (task_pid_nr(ctx->task) != ctx->loader)
+		pfm_queue_msg(ctx, &msg);
+	spin_unlock_irq(&ctx->lock);
+	pfm_wake(ctx);
+	return true;
+}
+
 /**
  * pfm_notice() - vpmc's lifetime notice for a PMD's virtual PMC
  * @vpmc: the virtual PMC
@@ -164,7 +185,8 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
  * On the monitored thread's exit: PFM_MSG_END (unless the thread that
  * loaded the context is the one exiting), then unload in a work item
  * (a notice callback may not destroy virtual PMCs). Every PMD's virtual
- * PMC is told; the first one acts.
+ * PMC is told; the first one acts. A call on the context may have seen
+ * the exit first and unloaded already (pfm_reap()).
  *
  * Context: vpmc's workqueue, process context.
  */
@@ -172,21 +194,11 @@ void pfm_notice(struct vpmc *vpmc, enum vpmc_notice notice, void *priv)
 {
 	struct pfm_pmd *pmd = priv;
 	struct pfm_ctx *ctx = pmd->set->ctx;
-	pfarg_msg_t msg = { .type = PFM_MSG_END };
 
 	if (notice != VPMC_NOTICE_EXIT)
 		return;
-	spin_lock_irq(&ctx->lock);
-	if (ctx->exited) {
-		spin_unlock_irq(&ctx->lock);
-		return;
-	}
-	ctx->exited = true;
-	if (task_pid_nr(ctx->task) != ctx->loader)
-		pfm_queue_msg(ctx, &msg);
-	spin_unlock_irq(&ctx->lock);
-	pfm_wake(ctx);
-	schedule_work(&ctx->exit_work);
+	if (pfm_thread_exited(ctx))
+		schedule_work(&ctx->exit_work);
 }
 
 /* === Load and unload === */
@@ -216,6 +228,33 @@ static int pfm_unload(struct pfm_ctx *ctx)
 	WRITE_ONCE(ctx->state, PFM_CTX_UNLOADED);
 	wake_up_all(&ctx->restart_wait);
 	return 0;
+}
+
+/*
+ * perfmon2 unloaded a context in its thread's exit path, so once the
+ * thread can be reaped (waitpid()) every call finds it unloaded. vpmc's
+ * exit notice may come later (a workqueue); PF_EXITING, set early in
+ * do_exit(), never later than that, cannot: a call that sees the thread
+ * exiting or exited unloads first, with the counts it has.
+ */
+static void pfm_reap(struct pfm_ctx *ctx)
+{
+	bool exited;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (ctx->state != PFM_CTX_LOADED || !ctx->task)
+		return;
+	/*
+	 * Pairs with exit_signals() setting PF_EXITING in the thread itself:
+	 * set once, never cleared, so any value read was the thread's.
+	 */
+	if (READ_ONCE(ctx->task->flags) & PF_EXITING)
+		pfm_thread_exited(ctx);
+	spin_lock_irq(&ctx->lock);
+	exited = ctx->exited;
+	spin_unlock_irq(&ctx->lock);
+	if (exited)
+		pfm_unload(ctx);
 }
 
 static void pfm_exit_work(struct work_struct *work)
@@ -424,6 +463,7 @@ static long pfm_ctx_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	uptr = u64_to_user_ptr(vec.ptr);
 
 	mutex_lock(&ctx->mutex);
+	pfm_reap(ctx);
 	/* A loaded system-wide context is operated from its CPU. */
 	if (ctx->state == PFM_CTX_LOADED && !ctx->task &&
 	    ctx->cpu != raw_smp_processor_id()) {
@@ -462,7 +502,8 @@ static long pfm_ctx_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 		ret = pfm_delete_evtsets(ctx, uptr, vec.count);
 		break;
 	default:
-		ret = pfm_unload(ctx);
+		/* Unloaded already (its thread exited, say): 0, as perfmon2. */
+		ret = ctx->state == PFM_CTX_LOADED ? pfm_unload(ctx) : 0;
 		break;
 	}
 unlock:

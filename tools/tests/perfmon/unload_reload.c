@@ -26,7 +26,7 @@ int main(void)
 	CHECK(v1 > 0, "nothing counted");
 	ERR(pfm_start(fd, NULL), EINVAL);
 	ERR(pfm_stop(fd), EINVAL);
-	ERR(pfm_unload_context(fd), EINVAL);
+	OK(pfm_unload_context(fd));	/* unloaded already: 0, as perfmon2 */
 	pfm_spin(100000000);
 	v2 = pfm_get(fd, 0, 0);
 	CHECK(v1 == v2, "unloaded, yet counting");
