@@ -37,6 +37,15 @@ static int new_thread_ctx(void)
 	return fd;
 }
 
+/* PMD 0 written too: the set uses it, so it may be read. */
+static int written_ctx(void)
+{
+	int fd = new_thread_ctx();
+
+	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
+	return fd;
+}
+
 static int loaded_thread_ctx(void)
 {
 	int fd = new_thread_ctx();
@@ -129,7 +138,7 @@ static const struct op ops[] = {
 	{ "create", no_ctx, call_create },
 	{ "write_pmcs", new_thread_ctx, call_write_pmcs },
 	{ "write_pmds", new_thread_ctx, call_write_pmds },
-	{ "read_pmds", new_thread_ctx, call_read_pmds },
+	{ "read_pmds", written_ctx, call_read_pmds },
 	{ "load_thread", new_thread_ctx, call_load_thread },
 	{ "load_cpu", cpu_ctx, call_load_cpu },
 	{ "rebind", loaded_thread_ctx, call_rebind },
