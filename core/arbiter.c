@@ -59,6 +59,9 @@ struct vpmc_call {
 	int ret;
 	bool moved;
 	smp_call_func_t fn;
+	const struct vpmc_swap_op *ops;		/* vpmc_core_swap() */
+	unsigned int nr;
+	struct vpmc_user *(*user_of)(struct vpmc *vpmc);
 };
 
 static struct vpmc_cpu *user_cpu(struct vpmc_user *user)
@@ -1156,6 +1159,127 @@ int vpmc_core_set_period(struct vpmc_user *user, u64 period)
 	struct vpmc_call call = { .arg = period };
 
 	return user_call(user, __set_period, &call);
+}
+
+/* An op's user, or NULL (and -ENODEV) for a destroyed system-wide one. */
+static struct vpmc_user *swap_user(struct vpmc_call *call, unsigned int i)
+{
+	struct vpmc_user *user = call->user_of(call->ops[i].vpmc);
+
+	if (!user->tlock && user->state == VPMC_USER_DETACHED) {
+		if (!call->ret)
+			call->ret = -ENODEV;
+		return NULL;
+	}
+	return user;
+}
+
+/*
+ * vpmc_core_swap()'s work, on its target's CPU with interrupts off (per
+ * thread: with the thread's lock, so its users are all attached to this
+ * CPU's arbiter or all detached; the first op's user stands for them).
+ * Each counter involved is brought up to date once, and the users that
+ * stop freeze and those that start thaw at that same count: every event
+ * goes to one group or the other, none to neither. Only then is each
+ * counter reprogrammed, once.
+ */
+static void swap_ops(struct vpmc_call *call, struct vpmc_cpu *vc)
+{
+	struct vpmc_pmu *pmu = call->user->pmu;
+	unsigned long touched = 0;
+	struct vpmc_user *user;
+	unsigned int i, idx;
+	u64 now;
+
+	/* The users to start are stopped: re-arming them counts nothing. */
+	for (i = 0; i < call->nr; i++) {
+		const struct vpmc_swap_op *op = &call->ops[i];
+
+		user = swap_user(call, i);
+		if (user && op->start && op->rearm)
+			user_rearm(vc, user, false, 0, 0, op->period);
+	}
+	for (i = 0; i < call->nr; i++) {
+		bool start = call->ops[i].start;
+
+		user = swap_user(call, i);
+		if (user && user->state == VPMC_USER_ACTIVE &&
+		    (start ? !user->started : user->started) &&
+		    !__test_and_set_bit(user->idx, &touched))
+			ctr_update(pmu, vc, user->idx);
+	}
+	now = local_clock();
+	for (i = 0; i < call->nr; i++) {
+		user = swap_user(call, i);
+		if (!user)
+			continue;
+		user_times_at(user, now);
+		if (!call->ops[i].start) {
+			if (user_counting(user))
+				user_freeze(vc, user);
+			user->started = false;
+		} else if (!user->started) {
+			user->started = true;
+			if (user->state == VPMC_USER_ACTIVE)
+				user_thaw(vc, user);
+		}
+	}
+	for_each_set_bit(idx, &touched, VPMC_MAX_COUNTERS)
+		ctr_program(pmu, vc, idx, false);
+}
+
+static void __swap(void *info)
+{
+	struct vpmc_call *call = info;
+	struct vpmc_user *first = call->user;
+	struct vpmc_cpu *vc;
+
+	if (first->tlock) {
+		lockdep_assert_held(first->tlock);
+		/* Not running: no counter to touch (rule 5). */
+		if (first->state == VPMC_USER_DETACHED) {
+			swap_ops(call, NULL);
+			return;
+		}
+	}
+	vc = user_cpu(first);
+	vc_lock(vc);
+	swap_ops(call, vc);
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_core_swap() - stop and start users of one target in one call
+ * @ops: the ops (vpmc_swap())
+ * @nr: how many
+ * @user_of: the user of an op's virtual PMC
+ *
+ * All users must share their target: per thread, their thread (so its
+ * lock, which every user of one thread shares, holds them all where it
+ * runs); system-wide, their CPU. Both are fixed once attached.
+ *
+ * Context: see vpmc_pmu_call().
+ * Return: 0; -EINVAL for users of different targets (nothing done);
+ * vpmc_pmu_call()'s error; or the first error of an op (-ENODEV).
+ */
+int vpmc_core_swap(const struct vpmc_swap_op *ops, unsigned int nr,
+		   struct vpmc_user *(*user_of)(struct vpmc *vpmc))
+{
+	struct vpmc_call call = { .ops = ops, .nr = nr, .user_of = user_of };
+	struct vpmc_user *first;
+	unsigned int i;
+
+	if (!nr)
+		return 0;
+	first = user_of(ops[0].vpmc);
+	for (i = 1; i < nr; i++) {
+		struct vpmc_user *user = user_of(ops[i].vpmc);
+
+		if (user->pmu != first->pmu || user->tlock != first->tlock ||
+		    (!first->tlock && user->cpu != first->cpu))
+			return -EINVAL;
+	}
+	return user_call(first, __swap, &call);
 }
 
 /**

@@ -138,6 +138,8 @@ int vpmc_core_read_mine(struct vpmc_user *user, struct vpmc_value *value);
 int vpmc_core_read_local(struct vpmc_user *user, u64 *count);
 int vpmc_core_write(struct vpmc_user *user, u64 count);
 int vpmc_core_set_period(struct vpmc_user *user, u64 period);
+int vpmc_core_swap(const struct vpmc_swap_op *ops, unsigned int nr,
+		   struct vpmc_user *(*user_of)(struct vpmc *vpmc));
 int vpmc_core_counter(struct vpmc_user *user);
 
 /* Per-thread users: attached only while their thread runs (rule 5). */

@@ -8,7 +8,8 @@
  * threads on one CPU (with a system-wide virtual PMC sharing the counter),
  * migration with an overflow period, exit, fork inheritance, destruction
  * while the thread runs elsewhere, priorities at switch-in, CPU hotplug,
- * permissions, one switch over two PMU instances with each thread reading
+ * permissions, vpmc_swap() of one thread's virtual PMCs, one switch over
+ * two PMU instances with each thread reading
  * its own count, a counter going on from one thread to the next, and that
  * the scheduler hooks are off when unused.
  */
@@ -426,6 +427,111 @@ static void thread_destroy_running(struct kunit *test)
 	put_task_struct(t);
 }
 
+static atomic_t th_swap_fires;
+
+static void th_swap_overflow(struct vpmc *v, u64 count, void *priv)
+{
+	atomic_inc(&th_swap_fires);
+}
+
+/*
+ * vpmc_swap(): one thread's virtual PMCs stop and start in one call, a
+ * new period armed with the start; ops mixing targets do nothing. While
+ * the thread sleeps the call runs here; while it spins on another CPU,
+ * there: 50 swaps, then only the started one's time goes on.
+ */
+static void thread_swap(struct kunit *test)
+{
+	struct vpmc_pmu *pmu = th_pmu(test, 2);
+	struct vpmc_attr attr = {
+		.config = EV_A, .priority = VPMC_PRIO_USER,
+		.overflow = th_swap_overflow,
+	};
+	int cpu = cpumask_last(cpu_online_mask);
+	struct th_worker w = {}, o = {};
+	struct vpmc_value v1, v2;
+	struct vpmc *va, *vb, *other, *sys;
+	struct vpmc_swap_op ops[2];
+	struct task_struct *t;
+	unsigned int i;
+
+	th_start(test, &w, pmu, EV_A, cpu);
+	th_start(test, &o, pmu, EV_A, cpu);
+	va = th_vpmc(test, pmu, w.task, EV_A, 0);
+	vb = vpmc_create_task_on(pmu, &attr, w.task, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vb));
+	other = th_vpmc(test, pmu, o.task, EV_A, 0);
+	sys = vpmc_create_on(pmu, &(struct vpmc_attr){ .config = EV_A }, cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(sys));
+	wake_up_process(w.task);
+	wake_up_process(o.task);
+	th_wait_asleep(test, &w);
+	th_wait_asleep(test, &o);
+	th_turn(&w, 100, -1);
+
+	/* Another thread's or a CPU's virtual PMC: refused, nothing done. */
+	ops[0] = (struct vpmc_swap_op){ .vpmc = va };
+	ops[1] = (struct vpmc_swap_op){ .vpmc = other, .start = true };
+	KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 2), -EINVAL);
+	ops[1].vpmc = sys;
+	KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 2), -EINVAL);
+	/* A period for a virtual PMC without an overflow callback. */
+	ops[0] = (struct vpmc_swap_op){ .vpmc = va, .start = true, .rearm = true,
+					.period = 10 };
+	KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 1), -EINVAL);
+	th_turn(&w, 10, -1);
+	KUNIT_EXPECT_EQ(test, th_count(test, va), 110ULL);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), 0ULL);
+
+	/* va stops, vb starts with a period of 30: 3 callbacks in 100. */
+	atomic_set(&th_swap_fires, 0);
+	ops[0] = (struct vpmc_swap_op){ .vpmc = va };
+	ops[1] = (struct vpmc_swap_op){ .vpmc = vb, .start = true, .rearm = true,
+					.period = 30 };
+	KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 2), 0);
+	th_turn(&w, 100, -1);
+	KUNIT_EXPECT_EQ(test, th_count(test, va), 110ULL);
+	KUNIT_EXPECT_EQ(test, th_count(test, vb), 100ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&th_swap_fires), 3);
+	KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 0), 0);
+	KUNIT_EXPECT_EQ(test, w.err, 0);
+	vpmc_destroy(va);
+	vpmc_destroy(vb);
+	vpmc_destroy(other);
+	vpmc_destroy(sys);
+	th_stop(test, &w);
+	th_stop(test, &o);
+
+	/* A thread spinning on another CPU: the swaps are made there. */
+	t = kthread_create(th_spin_fn, NULL, "vpmc-spin");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	get_task_struct(t);
+	kthread_bind(t, cpu);
+	va = th_vpmc(test, pmu, t, EV_A, 0);
+	vb = vpmc_create_task_on(pmu, &attr, t, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vb));
+	wake_up_process(t);
+	for (i = 0; i < 50; i++) {
+		ops[0] = (struct vpmc_swap_op){ .vpmc = i & 1 ? vb : va };
+		ops[1] = (struct vpmc_swap_op){ .vpmc = i & 1 ? va : vb, .start = true };
+		KUNIT_EXPECT_EQ(test, vpmc_swap(ops, 2), 0);
+	}
+	/* The last swap (i = 49) stopped vb and started va. */
+	KUNIT_EXPECT_EQ(test, vpmc_read(vb, &v1), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, vpmc_read(vb, &v2), 0);
+	KUNIT_EXPECT_EQ(test, v2.time_enabled, v1.time_enabled);
+	KUNIT_EXPECT_EQ(test, vpmc_read(va, &v1), 0);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, vpmc_read(va, &v2), 0);
+	KUNIT_EXPECT_GT(test, v2.time_enabled, v1.time_enabled);
+	KUNIT_EXPECT_EQ(test, vpmc_pmu_check(pmu), 0);
+	vpmc_destroy(va);
+	vpmc_destroy(vb);
+	kthread_stop(t);
+	put_task_struct(t);
+}
+
 static atomic_t th_preempts;
 
 static void th_preempt(struct vpmc *v, bool running, void *priv)
@@ -584,6 +690,7 @@ static struct kunit_case thread_cases[] = {
 	KUNIT_CASE(thread_inherit),
 	KUNIT_CASE(thread_inherit_destroy),
 	KUNIT_CASE(thread_destroy_running),
+	KUNIT_CASE(thread_swap),
 	KUNIT_CASE(thread_priority),
 	KUNIT_CASE(thread_hotplug),
 	KUNIT_CASE(thread_permission),

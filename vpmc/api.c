@@ -338,6 +338,45 @@ int vpmc_set_period(struct vpmc *vpmc, u64 period)
 }
 EXPORT_SYMBOL_GPL(vpmc_set_period);
 
+static struct vpmc_user *vpmc_user_of(struct vpmc *vpmc)
+{
+	return &vpmc->user;
+}
+
+/**
+ * vpmc_swap() - stop some virtual PMCs and start others, at one instant
+ * @ops: what to do to each, in order
+ * @nr: how many
+ *
+ * Every virtual PMC of @ops must count the same target: one CPU, or one
+ * thread. The stops and starts all happen there in one go, interrupts off
+ * (per thread: on the CPU the thread runs on, with the thread held there,
+ * or at once if it is not running), so no event of the target falls
+ * between a stopped group and a started one, as it would between separate
+ * vpmc_stop() and vpmc_start() calls that each have to reach the thread's
+ * CPU while it runs. Multiplexing event sets is what it is for.
+ *
+ * Context: process context, or any context but NMI on the target's CPU.
+ * Return: 0; -EINVAL if @ops mix targets, name no virtual PMC, or rearm
+ * one without an overflow callback or with a period out of range (nothing
+ * is done then), or from a context that cannot reach the target's CPU;
+ * -ENODEV if its CPU is offline.
+ */
+int vpmc_swap(const struct vpmc_swap_op *ops, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (!ops[i].vpmc)
+			return -EINVAL;
+		if (ops[i].start && ops[i].rearm &&
+		    (!ops[i].vpmc->overflow || ops[i].period > VPMC_MAX_PERIOD))
+			return -EINVAL;
+	}
+	return vpmc_core_swap(ops, nr, vpmc_user_of);
+}
+EXPORT_SYMBOL_GPL(vpmc_swap);
+
 /**
  * vpmc_footprint() - the memory a virtual PMC takes, for benchmarks
  * @vpmc: the virtual PMC

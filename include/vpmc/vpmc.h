@@ -123,10 +123,10 @@ enum vpmc_notice {
  *
  * Runs in hard interrupt context, interrupts disabled, on the virtual PMC's
  * CPU (per thread: while its thread runs there). It may call
- * vpmc_read_local(), vpmc_stop(), vpmc_start(), vpmc_write() and
- * vpmc_set_period() on virtual PMCs of this CPU, its own and others it
- * finds in its owner's data; must not sleep; and may not destroy a virtual
- * PMC (vpmc_destroy() warns and does nothing). A virtual PMC destroyed
+ * vpmc_read_local(), vpmc_stop(), vpmc_start(), vpmc_write(),
+ * vpmc_set_period() and vpmc_swap() on virtual PMCs of this CPU, its own
+ * and others it finds in its owner's data; must not sleep; and may not
+ * destroy a virtual PMC (vpmc_destroy() warns and does nothing). A virtual PMC destroyed
  * meanwhile stays memory until a grace period after vpmc_destroy(), and
  * these calls on it fail with -ENODEV: an owner that takes a virtual PMC
  * out of its data before destroying it (under a lock its callbacks take,
@@ -199,6 +199,21 @@ struct vpmc_value {
 	u64 time_running;
 };
 
+/**
+ * struct vpmc_swap_op - one virtual PMC's part in vpmc_swap()
+ * @vpmc: the virtual PMC
+ * @period: with @start and @rearm: its new overflow period, as
+ *	vpmc_set_period() takes it, counted from the start
+ * @start: start it; false: stop it
+ * @rearm: set @period before starting (only with an overflow callback)
+ */
+struct vpmc_swap_op {
+	struct vpmc *vpmc;
+	u64 period;
+	bool start;
+	bool rearm;
+};
+
 struct vpmc *vpmc_create(const struct vpmc_attr *attr, int cpu);
 struct vpmc *vpmc_create_task(const struct vpmc_attr *attr,
 			      struct task_struct *task, const struct cred *cred);
@@ -210,6 +225,7 @@ int vpmc_read(struct vpmc *vpmc, struct vpmc_value *value);
 int vpmc_read_local(struct vpmc *vpmc, u64 *count);
 int vpmc_write(struct vpmc *vpmc, u64 count);
 int vpmc_set_period(struct vpmc *vpmc, u64 period);
+int vpmc_swap(const struct vpmc_swap_op *ops, unsigned int nr);
 
 const char *vpmc_backend_name(void);
 unsigned int vpmc_num_counters(void);
