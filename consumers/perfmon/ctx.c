@@ -119,7 +119,7 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 {
 	lockdep_assert_held(&ctx->lock);
 	ctx->masked = true;
-	pfm_set_run(set, false);
+	pfm_set_stop(set);
 	if (!(ctx->flags & PFM_FL_OVFL_NO_MSG)) {
 		pfarg_msg_t msg = {};
 
@@ -425,7 +425,7 @@ static int pfm_restart(struct pfm_ctx *ctx)
 	ctx->masked = false;
 	spin_unlock_irq(&ctx->lock);
 	if (ctx->started)
-		pfm_set_run(ctx->active, true);
+		pfm_set_swap(ctx, NULL, ctx->active);
 	wake_up_all(&ctx->restart_wait);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "pfm.h"
 
@@ -191,29 +192,47 @@ static struct miscdevice pfm_dev = {
 	.mode = 0666,
 };
 
+/*
+ * Set switches: unbound, so the worker runs where the scheduler finds
+ * room, not on the CPU of the timer that queued it, which may be the
+ * monitored thread's: preempting that thread at every switch would cost
+ * it a context switch its counts cannot see (sets.c). High priority, so
+ * a busy CPU delays the switch less.
+ */
+struct workqueue_struct *pfm_wq;
+
 static int __init pfm_init(void)
 {
 	int ret;
 
 	pfm_nr = min_t(unsigned int, vpmc_num_counters(), PFM_NR);
 	pfm_regs_init();
+	pfm_wq = alloc_workqueue("vpmc_perfmon", WQ_UNBOUND | WQ_HIGHPRI, 0);
+	if (!pfm_wq)
+		return -ENOMEM;
 	ret = pfm_sysfs_init();
 	if (ret)
-		return ret;
+		goto out_wq;
 	ret = misc_register(&pfm_dev);
-	if (ret) {
-		pfm_sysfs_exit();
-		return ret;
-	}
+	if (ret)
+		goto out_sysfs;
 	pr_info("perfmon2 v%u.%u interface on vpmc (%s), %u PMC/PMD pairs\n",
 		PFM_VERSION_MAJ, PFM_VERSION_MIN, vpmc_backend_name(), pfm_nr);
 	return 0;
+
+out_sysfs:
+	pfm_sysfs_exit();
+out_wq:
+	destroy_workqueue(pfm_wq);
+	return ret;
 }
 
 static void __exit pfm_exit(void)
 {
 	misc_deregister(&pfm_dev);
 	pfm_sysfs_exit();
+	/* No context is left, and each cancelled its switch work. */
+	destroy_workqueue(pfm_wq);
 }
 
 module_init(pfm_init);

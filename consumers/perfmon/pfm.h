@@ -175,6 +175,7 @@ enum pfm_state {
  * @node: in pfm_tasks while loaded per thread
  * @vec: PFM_VEC_KEEP bytes for the calls' vectors, or NULL until one
  *	(pfm_ctx_vec(); @mutex)
+ * @swap: what pfm_set_swap() asks of vpmc_swap() (@mutex)
  */
 struct pfm_ctx {
 	struct kref ref;
@@ -207,6 +208,7 @@ struct pfm_ctx {
 	struct callback_head block_cb;
 	struct list_head node;
 	void *vec;
+	struct vpmc_swap_op swap[2 * PFM_NR];
 };
 
 /* ctx.c: contexts and their calls. */
@@ -221,7 +223,9 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count);
 int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count);
 int pfm_set_attach(struct pfm_set *set);
 void pfm_set_detach(struct pfm_set *set);
-void pfm_set_run(struct pfm_set *set, bool run);
+void pfm_set_stop(struct pfm_set *set);
+void pfm_set_swap(struct pfm_ctx *ctx, struct pfm_set *stop,
+		  struct pfm_set *start);
 void pfm_regs_init(void);
 extern u64 pfm_pmc_rsvd;
 
@@ -236,6 +240,7 @@ void pfm_activate(struct pfm_ctx *ctx, struct pfm_set *set);
 void pfm_deactivate(struct pfm_ctx *ctx);
 void pfm_switch_work(struct work_struct *work);
 enum hrtimer_restart pfm_switch_timer(struct hrtimer *timer);
+extern struct workqueue_struct *pfm_wq;
 
 /* sysfs.c: /sys/kernel/perfmon. */
 int pfm_sysfs_init(void);

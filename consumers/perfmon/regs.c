@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "pfm.h"
 
@@ -107,8 +108,11 @@ static void pfm_pmd_rebase(struct pfm_pmd *pmd, u64 base)
 	write_seqcount_end(&pmd->seq);
 }
 
-/* Aim the overflow schedule at the wrap of a PMD now holding @value. */
-static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
+/*
+ * The overflow period that aims a PMD now holding @value at its wrap,
+ * recorded as armed; the caller sets it on the virtual PMC.
+ */
+static u64 pfm_pmd_aim(struct pfm_pmd *pmd, u64 value)
 {
 	struct pfm_ctx *ctx = pmd->set->ctx;
 	unsigned long flags;
@@ -124,7 +128,13 @@ static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
 		dist = 1;
 	pmd->armed = dist;
 	spin_unlock_irqrestore(&ctx->lock, flags);
-	vpmc_set_period(pmd->vpmc, dist);
+	return dist;
+}
+
+/* Aim the overflow schedule at the wrap of a PMD now holding @value. */
+static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
+{
+	vpmc_set_period(pmd->vpmc, pfm_pmd_aim(pmd, value));
 }
 
 /* Set a PMD's value and its distance to overflow. Process context. */
@@ -205,7 +215,7 @@ static void pfm_ovfl(struct vpmc *vpmc, u64 count, void *priv)
 	if ((set->flags & PFM_SETFL_OVFL_SWITCH) && pmd->switch_cnt &&
 	    !--pmd->switch_left) {
 		pmd->switch_left = pmd->switch_cnt;
-		schedule_work(&ctx->switch_work);
+		queue_work(pfm_wq, &ctx->switch_work);
 	}
 	if (notify && !ctx->masked)
 		pfm_notify_ovfl(ctx, set, pmd->num);
@@ -306,29 +316,69 @@ void pfm_set_detach(struct pfm_set *set)
 }
 
 /**
- * pfm_set_run() - start or stop a set's virtual PMCs
- * @set: the set
- * @run: start (re-arming each PMD's overflow) or stop
+ * pfm_set_stop() - stop a set's virtual PMCs from an overflow callback
+ * @set: the active set
  *
- * Context: process context with ctx->mutex held; or, to stop, the overflow
- * callback on the set's CPU with ctx->lock held.
+ * On the set's CPU with interrupts off, each stop is immediate: they all
+ * stop at one instant, as pfm_set_swap() does from elsewhere.
+ *
+ * Context: the overflow callback on the set's CPU, ctx->lock held.
  */
-void pfm_set_run(struct pfm_set *set, bool run)
+void pfm_set_stop(struct pfm_set *set)
 {
 	unsigned int i;
+
+	lockdep_assert_held(&set->ctx->lock);
+	for (i = 0; i < pfm_nr; i++)
+		if (set->pmds[i].vpmc)
+			vpmc_stop(set->pmds[i].vpmc);
+}
+
+/* Append to @ops what stops, or starts and re-arms, @set's virtual PMCs. */
+static unsigned int pfm_set_ops(struct pfm_set *set, bool start,
+				struct vpmc_swap_op *ops)
+{
+	unsigned int i, n = 0;
 
 	for (i = 0; i < pfm_nr; i++) {
 		struct pfm_pmd *pmd = &set->pmds[i];
 
 		if (!pmd->vpmc)
 			continue;
-		if (run) {
-			pfm_pmd_arm(pmd, pfm_pmd_get(pmd));
-			vpmc_start(pmd->vpmc);
-		} else {
-			vpmc_stop(pmd->vpmc);
+		ops[n] = (struct vpmc_swap_op){ .vpmc = pmd->vpmc, .start = start };
+		if (start) {
+			ops[n].rearm = true;
+			ops[n].period = pfm_pmd_aim(pmd, pfm_pmd_get(pmd));
 		}
+		n++;
 	}
+	return n;
+}
+
+/**
+ * pfm_set_swap() - stop one set's virtual PMCs and start another's, at once
+ * @ctx: a loaded context
+ * @stop: the set to stop, or NULL
+ * @start: the set to start, each PMD aimed at its wrap, or NULL
+ *
+ * One vpmc_swap(): on the monitored thread's CPU (or the context's), with
+ * interrupts off, so no event of the thread falls between the two sets,
+ * and the PMDs of a set start and stop together however late the caller
+ * (a work item, on a busy host) runs.
+ *
+ * Context: process context, ctx->mutex held.
+ */
+void pfm_set_swap(struct pfm_ctx *ctx, struct pfm_set *stop,
+		  struct pfm_set *start)
+{
+	unsigned int n = 0;
+
+	lockdep_assert_held(&ctx->mutex);
+	if (stop)
+		n += pfm_set_ops(stop, false, ctx->swap + n);
+	if (start)
+		n += pfm_set_ops(start, true, ctx->swap + n);
+	vpmc_swap(ctx->swap, n);
 }
 
 /*

@@ -7,8 +7,9 @@
  * set_timeout ns of being active while started (PFM_SETFL_TIME_SWITCH, an
  * hrtimer), or after a PMD's reg_ovfl_switch_cnt overflows
  * (PFM_SETFL_OVFL_SWITCH). Switching stops one set's virtual PMCs and
- * starts the next one's; it runs in a work item, because starting a
- * per-thread virtual PMC may have to reach another CPU. A set's timeout is
+ * starts the next one's in one vpmc_swap(), where the monitored thread
+ * runs, so no count falls between them; it runs in a work item, because
+ * that may have to reach another CPU and wait. A set's timeout is
  * wall-clock time, whether or not a monitored thread runs.
  */
 #define pr_fmt(fmt) "vpmc_perfmon: " fmt
@@ -19,6 +20,7 @@
 #include <linux/list.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "pfm.h"
 
@@ -109,6 +111,33 @@ void pfm_sets_free(struct pfm_ctx *ctx)
 
 /* === Multiplexing === */
 
+/* The active set leaves at @now: its timer stops, its time is counted. */
+static void pfm_set_leave(struct pfm_ctx *ctx, u64 now)
+{
+	struct pfm_set *set = ctx->active;
+
+	hrtimer_cancel(&ctx->timer);
+	if (set->activated) {
+		set->duration += now - set->activated;
+		set->activated = 0;
+	}
+}
+
+/* @set becomes the active set at @now; started, its timer runs. */
+static void pfm_set_enter(struct pfm_ctx *ctx, struct pfm_set *set, u64 now)
+{
+	spin_lock_irq(&ctx->lock);
+	ctx->active = set;
+	spin_unlock_irq(&ctx->lock);
+	if (!ctx->started)
+		return;
+	set->runs++;
+	set->activated = now;
+	if (set->flags & PFM_SETFL_TIME_SWITCH)
+		hrtimer_start(&ctx->timer, ns_to_ktime(set->timeout),
+			      HRTIMER_MODE_REL);
+}
+
 /**
  * pfm_activate() - make @set the active set and, if counting, start it
  * @ctx: a loaded context
@@ -119,18 +148,9 @@ void pfm_sets_free(struct pfm_ctx *ctx)
 void pfm_activate(struct pfm_ctx *ctx, struct pfm_set *set)
 {
 	lockdep_assert_held(&ctx->mutex);
-	spin_lock_irq(&ctx->lock);
-	ctx->active = set;
-	spin_unlock_irq(&ctx->lock);
-	if (!ctx->started)
-		return;
-	set->runs++;
-	set->activated = ktime_get_ns();
-	if (!ctx->masked)
-		pfm_set_run(set, true);
-	if (set->flags & PFM_SETFL_TIME_SWITCH)
-		hrtimer_start(&ctx->timer, ns_to_ktime(set->timeout),
-			      HRTIMER_MODE_REL);
+	if (ctx->started && !ctx->masked)
+		pfm_set_swap(ctx, NULL, set);
+	pfm_set_enter(ctx, set, ktime_get_ns());
 }
 
 /**
@@ -141,40 +161,45 @@ void pfm_activate(struct pfm_ctx *ctx, struct pfm_set *set)
  */
 void pfm_deactivate(struct pfm_ctx *ctx)
 {
-	struct pfm_set *set = ctx->active;
-
 	lockdep_assert_held(&ctx->mutex);
-	hrtimer_cancel(&ctx->timer);
-	pfm_set_run(set, false);
-	if (set->activated) {
-		set->duration += ktime_get_ns() - set->activated;
-		set->activated = 0;
-	}
+	pfm_set_swap(ctx, ctx->active, NULL);
+	pfm_set_leave(ctx, ktime_get_ns());
 }
 
-/* Switch to the next set in id order. Work item. */
+/*
+ * Switch to the next set in id order. A work item: starting a per-thread
+ * virtual PMC may have to reach the CPU the thread runs on and wait for
+ * it, which the timer's interrupt cannot. The switch itself is one
+ * pfm_set_swap() there, so however late the work runs nothing counted is
+ * lost: the active set only runs that much longer, and is accounted so.
+ */
 void pfm_switch_work(struct work_struct *work)
 {
 	struct pfm_ctx *ctx = container_of(work, struct pfm_ctx, switch_work);
-	struct pfm_set *next;
+	struct pfm_set *prev, *next;
+	u64 now;
 
 	mutex_lock(&ctx->mutex);
 	if (ctx->state == PFM_CTX_LOADED && ctx->started) {
-		next = list_is_last(&ctx->active->node, &ctx->sets) ?
+		prev = ctx->active;
+		next = list_is_last(&prev->node, &ctx->sets) ?
 			list_first_entry(&ctx->sets, struct pfm_set, node) :
-			list_next_entry(ctx->active, node);
-		pfm_deactivate(ctx);
-		pfm_activate(ctx, next);
+			list_next_entry(prev, node);
+		/* Masked by a notification: nothing runs until pfm_restart(). */
+		pfm_set_swap(ctx, prev, ctx->masked ? NULL : next);
+		now = ktime_get_ns();
+		pfm_set_leave(ctx, now);
+		pfm_set_enter(ctx, next, now);
 	}
 	mutex_unlock(&ctx->mutex);
 }
 
-/* The active set's timeout: switch, in process context. */
+/* The active set's timeout: switch, in process context, soon. */
 enum hrtimer_restart pfm_switch_timer(struct hrtimer *timer)
 {
 	struct pfm_ctx *ctx = container_of(timer, struct pfm_ctx, timer);
 
-	schedule_work(&ctx->switch_work);
+	queue_work(pfm_wq, &ctx->switch_work);
 	return HRTIMER_NORESTART;
 }
 

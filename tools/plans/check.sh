@@ -88,6 +88,7 @@ for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno
 	reset_race unpriv; do
 	step "perfmon-$t" "pfm_$t"
 done
+step perfmon-sets_exact pfm_sets_exact 3
 # The same perfmon2 program, linked with the shared libperfmon.
 [ "$VPMC_ARCH" = x86_64 ] && step perfmon-shared-lib pfm_self_count_dyn
 # make run's comparison with perf stat (tools/tests/pfm-agree.sh).

@@ -12,28 +12,24 @@
 int main(void)
 {
 	unsigned long long t0, t0s, t1s, t1, v, last;
+	uint64_t *clock;
 	pfarg_msg_t msg;
 	pid_t child;
 	int fd, status;
 
 	pfm_prog = "attach";
-	child = fork();
-	CHECK(child >= 0, "fork: %s", strerror(errno));
-	if (!child) {
-		pfm_spin(2500000000ULL);
-		_exit(0);
-	}
+	child = pfm_spinner(2500000000ULL, -1, &clock);
 	fd = pfm_new(0);
 	OK(pfm_pmc(fd, 0, 0, PFM_EVENT));
 	OK(pfm_pmd(fd, 0, 0, 0, 0, 0));
 	OK(pfm_load(fd, child, 0));
-	t0 = pfm_proc_ns(child);
+	t0 = pfm_spinner_ns(clock);
 	OK(pfm_start(fd, NULL));
-	t0s = pfm_proc_ns(child);
+	t0s = pfm_spinner_ns(clock);
 	usleep(1000000);
-	t1s = pfm_proc_ns(child);
+	t1s = pfm_spinner_ns(clock);
 	OK(pfm_stop(fd));
-	t1 = pfm_proc_ns(child);
+	t1 = pfm_spinner_ns(clock);
 	v = pfm_get(fd, 0, 0);
 	pfm_bracketed(PFM_EVENT_NAME " of the child vs its CPU time", v, t1s - t0s,
 		      t1 - t0);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -206,18 +207,43 @@ static inline void pfm_pin(int cpu)
 }
 
 /*
- * CPU time of a child process, ns. The process CPU clock brings the running
- * thread's time up to date (schedstat only moves at ticks and switches, which
- * a busy TCG host delays by many milliseconds).
+ * A child that spins, pinned to @cpu unless it is -1, for @ns of its CPU
+ * time (0: until killed), and keeps publishing its CPU time to @*clock.
+ * The kernel gives another process's CPU clock only as of the last tick
+ * or switch of a running thread (thread_group_cputime()), milliseconds
+ * stale under TCG; a thread's own clock is exact, so the child reads its
+ * own and the parent reads what it published: at most one loop, a few
+ * microseconds, behind.
  */
-static inline uint64_t pfm_proc_ns(pid_t pid)
+static inline pid_t pfm_spinner(uint64_t ns, int cpu, uint64_t **clock)
 {
-	clockid_t clk;
-	struct timespec ts;
+	uint64_t *pub = mmap(NULL, sizeof(*pub), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t child;
 
-	if (clock_getcpuclockid(pid, &clk) || clock_gettime(clk, &ts))
-		FAIL("CPU clock of %d: %s", pid, strerror(errno));
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	CHECK(pub != MAP_FAILED, "mmap: %s", strerror(errno));
+	*pub = 0;
+	child = fork();
+	CHECK(child >= 0, "fork: %s", strerror(errno));
+	if (!child) {
+		uint64_t now;
+
+		if (cpu >= 0)
+			pfm_pin(cpu);
+		do {
+			now = pfm_ns(CLOCK_THREAD_CPUTIME_ID);
+			__atomic_store_n(pub, now, __ATOMIC_RELAXED);
+		} while (!ns || now < ns);
+		_exit(0);
+	}
+	*clock = pub;
+	return child;
+}
+
+/* What a pfm_spinner() published: its CPU time, ns. */
+static inline uint64_t pfm_spinner_ns(uint64_t *clock)
+{
+	return __atomic_load_n(clock, __ATOMIC_RELAXED);
 }
 
 #endif /* PFM_TEST_H */
