@@ -71,13 +71,12 @@ static void ctl_cmd(const char *ctl, const char *fmt, ...)
 {
 	char buf[128];
 	va_list ap;
-	FILE *f;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	ret = vpmc_ctl_vcmd(ctl, buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	f = fopen(ctl, "w");
-	if (!f || fputs(buf, f) < 0 || fclose(f))
+	if (ret)
 		die("%s: '%s' failed", ctl, buf);
 }
 
