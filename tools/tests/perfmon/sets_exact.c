@@ -171,8 +171,8 @@ static void agree(const char *when, const unsigned long long v[4],
 		unsigned long long d = k > o ? k - o : o - k;
 
 		CHECK(d <= k / 100 + slack,
-		      "%s: set %u: cpu-clock %llu vs " OTHER_NAME " %llu: more than 1%% apart",
-		      when, s, k, o);
+		      "%s: set %u: cpu-clock %llu vs " OTHER_NAME " %llu: more than 1%% apart%s",
+		      when, s, k, o, slack ? " (and the slack)" : "");
 	}
 }
 
@@ -252,7 +252,16 @@ static void per_thread(unsigned long long timeout)
 	CHECK(sum >= (t1s - t0s) * 0.97 && sum <= (t1 - t0) * 1.03,
 	      "sum of the sets' cpu-clock %llu not within 3%% of CPU time [%llu, %llu]",
 	      sum, t1s - t0s, t1 - t0);
-	agree("per thread", v, 0);
+	/*
+	 * Per thread, the two PMDs of a set start and stop together, but a
+	 * context switch takes a thread's virtual PMCs off one after the
+	 * other and puts them back in the same order, each bringing the
+	 * counter up to date: on a debug kernel under TCG the earlier PMD
+	 * of set 0 was seen up to 1.7% ahead at 1 ms switching (the worker
+	 * preempting the child at every switch). 3% here; that skew is
+	 * core's, not the sets'.
+	 */
+	agree("per thread", v, 2 * v[0] / 100);
 	OK(pfm_unload_context(fd));
 	close(fd);
 	reap(child);
