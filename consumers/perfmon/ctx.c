@@ -239,22 +239,20 @@ static int pfm_unload(struct pfm_ctx *ctx)
  */
 static void pfm_reap(struct pfm_ctx *ctx)
 {
-	bool exited;
-
 	lockdep_assert_held(&ctx->mutex);
 	if (ctx->state != PFM_CTX_LOADED || !ctx->task)
 		return;
 	/*
 	 * Pairs with exit_signals() setting PF_EXITING in the thread itself:
-	 * set once, never cleared, so any value read was the thread's.
+	 * set once, never cleared, so any value read was the thread's. The
+	 * exit notice comes after it, so a thread with no PF_EXITING has not
+	 * exited either, and a call on a live thread's context (the reads
+	 * tools loop on) costs this one load.
 	 */
-	if (READ_ONCE(ctx->task->flags) & PF_EXITING)
-		pfm_thread_exited(ctx);
-	spin_lock_irq(&ctx->lock);
-	exited = ctx->exited;
-	spin_unlock_irq(&ctx->lock);
-	if (exited)
-		pfm_unload(ctx);
+	if (!(READ_ONCE(ctx->task->flags) & PF_EXITING))
+		return;
+	pfm_thread_exited(ctx);
+	pfm_unload(ctx);
 }
 
 static void pfm_exit_work(struct work_struct *work)
