@@ -10,8 +10,9 @@
  * virtual clock, so they must stay within 10% (plus 2 ms) of each other.
  *
  * make check runs it in the arm64 guest under -icount (tools/plans/icount.sh).
- * Without -icount it fails within a second, and the fault is QEMU's (7.2 and
- * later): HELPER(exception_return) drops the BQL between its pre- and post-
+ * Without -icount, at periods of 10^5 and below, it fails within a second,
+ * and the fault is QEMU's (measured on 7.2; later sources keep the same
+ * pattern): HELPER(exception_return) drops the BQL between its pre- and post-
  * EL-change PMU hooks, and the PMU's overflow timer, run by the main loop
  * under the BQL, can land between them; its pmu_op_start() then reads the
  * half-updated counter state as "counted since the ERET began", so the
