@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * core/'s own structures: a PMU instance and its per-CPU arbiters.
- * Only core/pmu.c and core/arbiter.c include this.
+ * core/'s own structures: a PMU instance and its per-CPU arbiters, and
+ * what core/'s files share of the arbiter (its inline helpers are in
+ * arbiter_inline.h). Only core/ includes this.
  */
 #ifndef _VPMC_CORE_ARBITER_H
 #define _VPMC_CORE_ARBITER_H
@@ -44,7 +45,9 @@ struct vpmc_counter {
 /*
  * Locking rules:
  *  1. Each CPU's arbiter (struct vpmc_cpu) is guarded by its raw spinlock,
- *     always taken on that CPU with interrupts disabled. Everything that
+ *     always taken on that CPU with interrupts disabled (but for a CPU
+ *     vpmc has down: detach and read of its OFFLINE users lock it from
+ *     elsewhere; arb_assert_locked() checks both). Everything that
  *     touches a CPU's counters runs on that CPU: callers elsewhere go
  *     through vpmc_pmu_call() (an IPI), because backends such as x86 can
  *     only program their own CPU.
@@ -171,7 +174,59 @@ struct vpmc_pmu {
 	struct vpmc_cpu *cpus[];
 };
 
-void vpmc_pmu_overflow_work(struct irq_work *work);
-enum hrtimer_restart vpmc_pmu_unthrottle(struct hrtimer *timer);
+/**
+ * struct vpmc_call - an operation on one user, carried to the user's CPU
+ * @user: the user
+ * @arg: the op's argument (a count, a period)
+ * @value: where a read puts the user's value
+ * @ret: the op's result
+ * @moved: a per-thread user's thread was found elsewhere: send it again
+ * @fn: what runs on the user's CPU (arb_call_op(), or another function)
+ * @op: what arb_call_op() runs, with what guards the user (rule 5)
+ * @ops: vpmc_core_swap()'s ops
+ * @nr: how many
+ * @user_of: the user of an op's virtual PMC
+ */
+struct vpmc_call {
+	struct vpmc_user *user;
+	u64 arg;
+	struct vpmc_value *value;
+	int ret;
+	bool moved;
+	smp_call_func_t fn;
+	void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call);
+	const struct vpmc_swap_op *ops;
+	unsigned int nr;
+	struct vpmc_user *(*user_of)(struct vpmc *vpmc);
+};
+
+/* core/arbiter.c: counters, placement, eviction, rebalancing */
+struct vpmc_cpu *arb_cpu_create(struct vpmc_pmu *pmu, int cpu);
+void arb_cpu_destroy(struct vpmc_cpu *vc);
+void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		       unsigned int idx, struct timerqueue_node *next);
+int arb_ctr_top_prio(struct vpmc_counter *c);
+void arb_ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		   unsigned int idx, struct list_head *notify);
+int arb_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+	      struct vpmc_user *user, int *how);
+void arb_rebalance(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		   struct list_head *notify);
+void arb_user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+		     struct vpmc_user *user, struct list_head *notify);
+void arb_run_notify(struct list_head *notify);
+void arb_user_init(struct vpmc_user *user);
+int arb_event_get(struct vpmc_user *user);
+void arb_event_put(struct vpmc_user *user);
+
+/* core/call.c: operations carried to a user's CPU */
+void arb_call_op(void *info);
+int arb_user_op(struct vpmc_user *user,
+		void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call),
+		struct vpmc_call *call);
+
+/* core/overflow.c */
+void arb_overflow_init(struct vpmc_cpu *vc);
+void arb_overflow_exit(struct vpmc_cpu *vc);
 
 #endif /* _VPMC_CORE_ARBITER_H */

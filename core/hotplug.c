@@ -35,7 +35,7 @@
 #include <linux/smp.h>
 #include <linux/workqueue.h>
 
-#include "arbiter.h"
+#include "arbiter_inline.h"
 
 /**
  * struct vpmc_events - an event kept on every online CPU of an instance
@@ -65,7 +65,7 @@ static DEFINE_MUTEX(vpmc_hotplug_mutex);
 /*
  * vpmc_events_mutex guards vpmc_events_list and every backend event_get()
  * and event_put(): those of vpmc_events_get()/put(), of system-wide users
- * (vpmc_core_attach()/detach(), core/arbiter.c) and of vpmc_cpu_work. It
+ * (vpmc_core_attach()/detach(), core/call.c) and of vpmc_cpu_work. It
  * is taken outside vpmc_hotplug_mutex and outside the backends' own
  * mutexes, never under the CPU hotplug lock (a backend may take that lock
  * for reading under it).
@@ -236,7 +236,7 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 		/*
 		 * A context switch may still hold a counter of the event
 		 * parked, bound to its backing event, after the last user's
-		 * thread lock was dropped (core/arbiter.c); it ends with
+		 * thread lock was dropped (core/switch.c); it ends with
 		 * interrupts back on, which the kick waits for. Every user
 		 * is dead by now: none is parked again.
 		 */
@@ -449,4 +449,216 @@ void vpmc_hotplug_exit(void)
 {
 	cpuhp_remove_state_nocalls(vpmc_hp_state);
 	flush_work(&vpmc_cpu_work);
+}
+
+/* === The arbiters' side: each runs on the CPU concerned === */
+
+struct vpmc_hotplug {
+	struct vpmc_pmu *pmu;
+	struct list_head *list;
+	unsigned int gen;
+	bool up;
+};
+
+/* Off the arbiter of a CPU going down; a system-wide user onto @gone. */
+static void user_offline(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+			 struct vpmc_user *user, struct list_head *gone)
+{
+	/* Nothing to rebalance: the CPU is going (arb_rebalance()). */
+	user_take_off(pmu, vc, user, NULL);
+	if (user->tlock)
+		return;
+	list_add_tail(&user->node, &vc->offline);
+	user->state = VPMC_USER_OFFLINE;
+	list_add_tail(&user->notify, gone);
+}
+
+static void arb_cpu_down(void *info)
+{
+	struct vpmc_hotplug *hp = info;
+	struct vpmc_pmu *pmu = hp->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_user *user, *tmp;
+	struct hlist_node *next;
+	unsigned int i;
+
+	vc_lock(vc);
+	WRITE_ONCE(vc->online, false);
+	for (i = 0; i < pmu->desc.num_counters; i++) {
+		struct vpmc_counter *c = &vc->ctr[i];
+
+		if (!c->nr_users)
+			continue;
+		hlist_for_each_entry_safe(user, next, &c->users, cnode)
+			user_offline(pmu, vc, user, hp->list);
+	}
+	list_for_each_entry_safe(user, tmp, &vc->waiting, node)
+		user_offline(pmu, vc, user, hp->list);
+	/*
+	 * A per-thread user is only attached while its thread runs here, and
+	 * this runs in the hotplug thread: only that thread's users (if
+	 * anyone monitors it) were taken off; its switch-out finds them
+	 * detached. Owed preemption callbacks are moot now.
+	 */
+	list_for_each_entry_safe(user, tmp, &vc->later, notify)
+		list_del_init(&user->notify);
+	/*
+	 * Its counters are free: no throttling is left to end. The timer is
+	 * pinned here and interrupts are off, so it is not running.
+	 */
+	hrtimer_try_to_cancel(&vc->unthrottle);
+	vc->throttled = 0;
+	vc->catchup = 0;
+	vc_unlock(vc);
+}
+
+/*
+ * The tasks running hotplug callbacks now, so that vpmc_destroy() can
+ * refuse them: [0] the hotplug thread's, for a CPU going down (one at a
+ * time: the hotplug lock), [1] whoever brings a CPU up (the events mutex).
+ */
+static struct task_struct *notice_task[2];
+
+/* Tell the owners of the users on @list, taking them off it. */
+static void hotplug_notify(struct list_head *list, bool online)
+{
+	struct vpmc_user *user, *tmp;
+
+	if (list_empty(list))
+		return;
+	WRITE_ONCE(notice_task[online], current);
+	list_for_each_entry_safe(user, tmp, list, notify) {
+		list_del_init(&user->notify);
+		if (user->hotplug)
+			user->hotplug(user, online);
+	}
+	WRITE_ONCE(notice_task[online], NULL);
+}
+
+/**
+ * vpmc_core_in_notice() - is the caller running a hotplug callback?
+ *
+ * Context: any.
+ * Return: true inside a user's @hotplug callback.
+ */
+bool vpmc_core_in_notice(void)
+{
+	/* Only the task itself stores its own pointer: no race to care of. */
+	return READ_ONCE(notice_task[0]) == current ||
+	       READ_ONCE(notice_task[1]) == current;
+}
+
+/**
+ * vpmc_core_cpu_down() - take every user off a CPU going offline
+ * @pmu: the instance
+ * @cpu: the CPU, the current one
+ *
+ * System-wide users stop counting, keep their count and started state and
+ * have their hotplug callbacks called; their backend events are released
+ * later (vpmc_core_cpu_release()). Per-thread users are not attached here
+ * until vpmc_core_cpu_up().
+ *
+ * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so no
+ * user is attached meanwhile); never calls the backend's event_put().
+ */
+void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
+{
+	LIST_HEAD(gone);
+	struct vpmc_hotplug hp = { .pmu = pmu, .list = &gone };
+
+	if (WARN_ON_ONCE(cpu != raw_smp_processor_id()))
+		return;
+	local_irq_disable();
+	arb_cpu_down(&hp);
+	local_irq_enable();
+	hotplug_notify(&gone, false);
+}
+
+/**
+ * vpmc_core_cpu_release() - release the events of a CPU that went down
+ * @pmu: the instance
+ * @cpu: the CPU, which vpmc has down
+ *
+ * Its OFFLINE system-wide users drop their backend events, which the
+ * backend lost with the CPU; vpmc_core_cpu_up() takes them again.
+ *
+ * Context: process context, vpmc_events_mutex held (so the CPU's offline
+ * list changes under nobody else: see vpmc_events_mutex).
+ */
+void vpmc_core_cpu_release(struct vpmc_pmu *pmu, int cpu)
+{
+	struct vpmc_user *user;
+
+	lockdep_assert_held(&vpmc_events_mutex);
+	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node)
+		arb_event_put(user);
+}
+
+static void arb_cpu_up(void *info)
+{
+	struct vpmc_hotplug *hp = info;
+	struct vpmc_pmu *pmu = hp->pmu;
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_user *user, *tmp;
+	LIST_HEAD(notify);
+
+	/* Down and up again since the events were taken: they are dead. */
+	if (vpmc_cpu_gen_get(vc->cpu) != hp->gen)
+		return;
+	vc_lock(vc);
+	/* Pairs with the lockless reads of vpmc_events_get() and attach. */
+	WRITE_ONCE(vc->online, true);
+	list_for_each_entry_safe(user, tmp, &vc->offline, node) {
+		/* Those whose event could not be had again stay offline. */
+		if (!user->evref && user->pmu->ops->event_get)
+			continue;
+		user_unlist(user);
+		user->tstamp = local_clock();
+		user_wait(vc, user);
+		vc->nr_users++;
+		list_add_tail(&user->notify, hp->list);
+	}
+	arb_rebalance(pmu, vc, &notify);
+	/* Their owners hear of the CPU, and read whether they count. */
+	list_for_each_entry(user, hp->list, notify)
+		user->reported = user->state == VPMC_USER_ACTIVE;
+	vc_unlock(vc);
+	arb_run_notify(&notify);
+	hp->up = true;
+}
+
+/**
+ * vpmc_core_cpu_up() - give a CPU's offline users their counters again
+ * @pmu: the instance
+ * @cpu: the CPU, online but down for vpmc
+ * @gen: vpmc_cpu_gen_get(@cpu) before the CPU's per-thread events were
+ *	taken again: if it went down since, nothing is done
+ *
+ * Each OFFLINE user takes its backend event again and is placed by the
+ * arbiter's rules or waits, as after a preemption; then its hotplug
+ * callback is called. A user whose event_get() fails stays OFFLINE (and is
+ * logged).
+ *
+ * Context: process context (vpmc_cpu_work, or an attach that found
+ * the CPU not brought up yet), vpmc_events_mutex held.
+ */
+void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu, unsigned int gen)
+{
+	LIST_HEAD(back);
+	struct vpmc_hotplug hp = { .pmu = pmu, .list = &back, .gen = gen };
+	struct vpmc_user *user;
+	int ret;
+
+	lockdep_assert_held(&vpmc_events_mutex);
+	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node) {
+		if (user->evref)
+			continue;
+		ret = arb_event_get(user);
+		if (ret)
+			pr_warn("cpu %d: vpmc %u stays offline: event %#llx: %d\n",
+				cpu, user->id, user->config, ret);
+	}
+	if (vpmc_pmu_call(cpu, arb_cpu_up, &hp) || !hp.up)
+		return;		/* It went down again: the work comes back. */
+	hotplug_notify(&back, true);
 }

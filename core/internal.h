@@ -127,7 +127,7 @@ int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config,
 			    unsigned long *mask);
 void vpmc_pmu_show(struct vpmc_pmu *pmu, struct seq_file *m);
 
-/* === core/arbiter.c: one user at a time === */
+/* === core/call.c and core/read.c: one user at a time === */
 
 int vpmc_core_attach(struct vpmc_user *user);
 void vpmc_core_detach(struct vpmc_user *user);
@@ -153,7 +153,7 @@ struct vpmc_cpu;
  * struct vpmc_switch - a context switch's batch of users
  * @vc: the arbiter whose lock the batch holds, or NULL
  * @notify: preemption callbacks owed, handed to @vc's irq_work
- * @parked: arbiters with counters parked by this switch (core/arbiter.c)
+ * @parked: arbiters with counters parked by this switch (core/switch.c)
  * @now: the switch's time (local_clock()) for all its users' times; 0
  *	until the first needs it
  */

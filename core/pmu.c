@@ -78,15 +78,8 @@ static void vpmc_pmu_free(struct vpmc_pmu *pmu)
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		if (!pmu->cpus[cpu])
-			continue;
-		/*
-		 * The backend is gone: no overflow is deferred any more, and
-		 * none throttles a counter again.
-		 */
-		irq_work_sync(&pmu->cpus[cpu]->work);
-		hrtimer_cancel(&pmu->cpus[cpu]->unthrottle);
-		kfree(pmu->cpus[cpu]);
+		if (pmu->cpus[cpu])
+			arb_cpu_destroy(pmu->cpus[cpu]);
 	}
 	kfree(pmu);
 }
@@ -101,16 +94,6 @@ static noinline struct vpmc_pmu *vpmc_pmu_alloc(void)
 
 ALLOW_ERROR_INJECTION(vpmc_pmu_alloc, NULL);
 
-/* A fault-injection site (Documentation/testing.rst): it only allocates. */
-static noinline struct vpmc_cpu *vpmc_cpu_alloc(unsigned int n, int cpu)
-{
-	struct vpmc_cpu *vc;
-
-	return kzalloc_node(struct_size(vc, ctr, n), GFP_KERNEL, cpu_to_node(cpu));
-}
-
-ALLOW_ERROR_INJECTION(vpmc_cpu_alloc, NULL);
-
 /**
  * vpmc_pmu_create() - probe a backend and build its arbiters
  * @ops: the backend
@@ -124,7 +107,6 @@ ALLOW_ERROR_INJECTION(vpmc_cpu_alloc, NULL);
 struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 {
 	struct vpmc_pmu *pmu;
-	unsigned int i, n;
 	int cpu, ret;
 
 	pmu = vpmc_pmu_alloc();
@@ -141,33 +123,12 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 	if (ret)
 		goto err_remove;
 
-	n = pmu->desc.num_counters;
 	for_each_possible_cpu(cpu) {
-		struct vpmc_cpu *vc;
-
-		vc = vpmc_cpu_alloc(n, cpu);
-		if (!vc) {
+		pmu->cpus[cpu] = arb_cpu_create(pmu, cpu);
+		if (!pmu->cpus[cpu]) {
 			ret = -ENOMEM;
 			goto err_remove;
 		}
-		raw_spin_lock_init(&vc->lock);
-		seqcount_raw_spinlock_init(&vc->seq, &vc->lock);
-		vc->cpu = cpu;
-		INIT_LIST_HEAD(&vc->waiting);
-		INIT_LIST_HEAD(&vc->offline);
-		INIT_LIST_HEAD(&vc->later);
-		INIT_HLIST_NODE(&vc->park_node);
-		vc->pmu = pmu;
-		init_irq_work(&vc->work, vpmc_pmu_overflow_work);
-		hrtimer_init(&vc->unthrottle, CLOCK_MONOTONIC,
-			     HRTIMER_MODE_REL_PINNED_HARD);
-		vc->unthrottle.function = vpmc_pmu_unthrottle;
-		for (i = 0; i < n; i++) {
-			INIT_HLIST_HEAD(&vc->ctr[i].users);
-			timerqueue_init_head(&vc->ctr[i].tq);
-			vc->ctr[i].mask = GENMASK_ULL(pmu->desc.counters[i].width - 1, 0);
-		}
-		pmu->cpus[cpu] = vc;
 	}
 	vpmc_pmu_register(pmu);
 	return pmu;

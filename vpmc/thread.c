@@ -18,7 +18,7 @@
  *    rules (sharing a counter already counting their event, system-wide
  *    virtual PMCs included) or waiting for one; both in one batch, so a
  *    counter the previous thread leaves goes on for the next one's user of
- *    the same event (core/arbiter.c parks it);
+ *    the same event (core/switch.c parks it);
  *  - sched_process_exit: the thread's count is final; its owner is told
  *    from a workqueue (VPMC_NOTICE_EXIT);
  *  - sched_process_fork: with VPMC_F_INHERIT, the child gets its own

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Overflow dispatch: each counter is programmed to interrupt at the
+ * earliest threshold of its started users (their timerqueue, earliest
+ * cached), and an interrupt fires every threshold passed, in order, as
+ * expiring timers do; throttling when callbacks take more than their share
+ * of a CPU; and the irq_work that carries NMI reports and the callbacks a
+ * context switch owed out of contexts that cannot run them.
+ *
+ * Locking: rules 1-3 of core/arbiter.h; @pending and @ovf_entry of
+ * struct vpmc_cpu are their own (atomic bitops, local64).
+ */
+#define pr_fmt(fmt) "vpmc: " fmt
+
+#include <linux/bitops.h>
+#include <linux/export.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
+
+#include "arbiter_inline.h"
+
+/* Bound on callbacks per interrupt; the rest fire at the next event. */
+#define VPMC_MAX_FIRES	256
+
+/* The window in which overflow dispatch may take vpmc_pmu.ovf_pct. */
+#define VPMC_OVF_WINDOW_NS	NSEC_PER_MSEC
+
+/*
+ * Overflow throttling. Thousands of thresholds close together, or a
+ * period short for a slow CPU, could keep a CPU in overflow interrupts
+ * for good. So each CPU's overflows may take vpmc_pmu.ovf_pct percent of
+ * every window of VPMC_OVF_WINDOW_NS: past that, the counter is throttled
+ * (it keeps counting, exactly, with no threshold armed) until the window
+ * is over, and at least for the rest of a window. Then its overdue users
+ * catch up: each fires once, for the last threshold it passed, and the
+ * thresholds in between are skipped (their callbacks see the count jump).
+ * An overflow is charged from the backend's report, when it deferred it
+ * out of NMI (vpmc_pmu_overflow_nmi()), not from the dispatch: under an
+ * emulated PMU the irq_work hop can cost more than short callbacks. The
+ * first threshold of a window always fires, so callbacks progress
+ * whatever the interrupts cost; a dispatch that fires nothing is charged
+ * and throttled alike.
+ */
+static u64 ovf_budget(struct vpmc_pmu *pmu)
+{
+	return div_u64(VPMC_OVF_WINDOW_NS * READ_ONCE(pmu->ovf_pct), 100);
+}
+
+static void ovf_throttle(struct vpmc_cpu *vc, unsigned int idx, u64 budget,
+			 u64 now)
+{
+	u64 end = vc->ovf_window + VPMC_OVF_WINDOW_NS;
+	u64 pause = max(end > now ? end - now : 0, VPMC_OVF_WINDOW_NS - budget);
+
+	__set_bit(idx, &vc->throttled);
+	vc->nr_throttled++;
+	if (!hrtimer_is_queued(&vc->unthrottle))
+		hrtimer_start(&vc->unthrottle, ns_to_ktime(pause),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* The end of a throttling: hard interrupt context, on the arbiter's CPU. */
+static enum hrtimer_restart ovf_unthrottle(struct hrtimer *timer)
+{
+	struct vpmc_cpu *vc = container_of(timer, struct vpmc_cpu, unthrottle);
+	unsigned long throttled;
+	unsigned int idx;
+
+	vc_lock(vc);
+	throttled = vc->throttled;
+	vc->throttled = 0;
+	vc->catchup |= throttled;
+	for_each_set_bit(idx, &throttled, BITS_PER_LONG)
+		if (vc->ctr[idx].nr_users)
+			ctr_program(vc->pmu, vc, idx, true);
+	vc_unlock(vc);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * vpmc_pmu_overflow() charged from @entry, the PMU's clock when the
+ * backend reported the overflow (0: from now).
+ */
+static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entry)
+{
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_counter *c = &vc->ctr[idx];
+	u64 budget = ovf_budget(pmu), t0 = 0, at, skip;
+	u64 (*clock)(void) = pmu->clock;
+	struct timerqueue_node *node;
+	struct vpmc_user *user;
+	unsigned int fires;
+
+	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
+		return;
+	vc_lock(vc);
+	if (!c->nr_users)
+		goto out;
+	ctr_update(pmu, vc, idx);
+	/* A wrap of a throttled counter: nothing is armed. */
+	if (vc->throttled & BIT(idx))
+		goto program;
+	if (budget) {
+		t0 = clock();
+		/* A report older than a window is one a CPU left behind. */
+		if (entry && t0 - entry < VPMC_OVF_WINDOW_NS)
+			t0 = entry;
+		if (t0 - vc->ovf_window >= VPMC_OVF_WINDOW_NS) {
+			vc->ovf_window = t0;
+			vc->ovf_spent = 0;
+		}
+	}
+	for (fires = 0; fires < VPMC_MAX_FIRES; fires++) {
+		node = timerqueue_getnext(&c->tq);
+		if (!node || node->expires > (s64)c->count) {
+			__clear_bit(idx, &vc->catchup);
+			break;
+		}
+		/* The first of a window fires whatever its report cost. */
+		if (budget && (fires || vc->ovf_spent)) {
+			u64 now = clock();
+
+			if (vc->ovf_spent + (now - t0) > budget) {
+				ovf_throttle(vc, idx, budget, now);
+				break;
+			}
+		}
+		user = container_of(node, struct vpmc_user, tq);
+		skip = 0;
+		if ((vc->catchup & BIT(idx)) || user->overdue)
+			skip = div64_u64(c->count - node->expires, user->period);
+		user->overdue = false;
+		vc->nr_skipped += skip;
+		at = user->next + skip * user->period;
+		user->next = at + user->period;
+		timerqueue_del(&c->tq, node);
+		node->expires += (skip + 1) * user->period;
+		timerqueue_add(&c->tq, node);
+		if (!user->overflow)
+			continue;
+		vc->cb_user = user;
+		vc->cb_count = at;
+		vc_unlock(vc);
+		user->overflow(user, at);
+		vc_lock(vc);
+		vc->cb_user = NULL;
+		if (!c->nr_users)
+			goto spent;
+		ctr_update(pmu, vc, idx);
+	}
+	/*
+	 * Past the budget with nothing left to fire, the counter idles too:
+	 * reports that fire nothing (a backend's early or repeated ones)
+	 * would otherwise never be throttled.
+	 */
+	if (t0 && !(vc->throttled & BIT(idx))) {
+		u64 now = clock();
+
+		if (vc->ovf_spent + (now - t0) > budget)
+			ovf_throttle(vc, idx, budget, now);
+	}
+program:
+	ctr_program(pmu, vc, idx, true);
+spent:
+	if (t0)
+		vc->ovf_spent += clock() - t0;
+out:
+	vc_unlock(vc);
+}
+
+/**
+ * vpmc_pmu_overflow() - a backend's counter reached its programmed period
+ * @pmu: the PMU instance
+ * @idx: the counter, on the current CPU
+ *
+ * Fires every expired threshold of the counter in threshold order, re-arms
+ * each by its period, and programs the counter for the next one; unless
+ * this CPU's overflows, reports and callbacks, took their share of it
+ * (vpmc_pmu_set_overflow_limit()): then the counter is throttled and the
+ * rest fire later.
+ *
+ * Context: hard interrupt context (not NMI: defer with irq_work),
+ * interrupts disabled, on the counter's CPU.
+ */
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
+{
+	__vpmc_pmu_overflow(pmu, idx, 0);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
+
+/*
+ * The irq_work of vpmc_pmu_overflow_nmi() and of deferred preemption
+ * callbacks: hard interrupt context, on @vc's CPU.
+ */
+static void ovf_work(struct irq_work *work)
+{
+	struct vpmc_cpu *vc = container_of(work, struct vpmc_cpu, work);
+	/* Before @pending is cleared: pairs with vpmc_pmu_overflow_nmi(). */
+	u64 entry = local64_read(&vc->ovf_entry);
+	unsigned int idx;
+	LIST_HEAD(notify);
+
+	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++) {
+		if (!test_and_clear_bit(idx, &vc->pending))
+			continue;
+		/* The first dispatched carries the deferral's cost. */
+		__vpmc_pmu_overflow(vc->pmu, idx, entry);
+		entry = 0;
+	}
+	if (list_empty(&vc->later))
+		return;
+	vc_lock(vc);
+	list_splice_init(&vc->later, &notify);
+	vc_unlock(vc);
+	arb_run_notify(&notify);
+}
+
+/**
+ * vpmc_pmu_overflow_nmi() - vpmc_pmu_overflow(), deferred out of NMI
+ * @pmu: the PMU instance
+ * @idx: the counter, on the current CPU
+ *
+ * Marks the counter and queues this CPU's irq_work, which calls
+ * vpmc_pmu_overflow() once interrupts are enabled: the arbiter's lock
+ * cannot be taken in an NMI that may have interrupted its holder.
+ *
+ * Context: any, including NMI, on the counter's CPU.
+ */
+void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
+{
+	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+
+	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
+		return;
+	/*
+	 * The first deferred since the last dispatch stamps the report. Only
+	 * NMIs and the irq_work of this CPU touch it: neither can be torn by
+	 * the other (local64), and @work reads it before clearing @pending.
+	 */
+	if (!READ_ONCE(vc->pending) && READ_ONCE(pmu->ovf_pct))
+		local64_set(&vc->ovf_entry, pmu->clock());
+	set_bit(idx, &vc->pending);
+	irq_work_queue(&vc->work);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_nmi, VPMC_INTERNAL);
+
+/**
+ * vpmc_pmu_overflow_sync() - wait for a CPU's deferred overflows
+ * @pmu: the PMU instance
+ * @cpu: the CPU
+ *
+ * Context: process context.
+ */
+void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu)
+{
+	irq_work_sync(&pmu->cpus[cpu]->work);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_sync, VPMC_INTERNAL);
+
+/* Ready @vc's irq_work and unthrottle timer. */
+void arb_overflow_init(struct vpmc_cpu *vc)
+{
+	init_irq_work(&vc->work, ovf_work);
+	hrtimer_init(&vc->unthrottle, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_PINNED_HARD);
+	vc->unthrottle.function = ovf_unthrottle;
+}
+
+/*
+ * The backend is gone: no overflow is deferred any more, and none
+ * throttles a counter again. Wait for what is in flight.
+ */
+void arb_overflow_exit(struct vpmc_cpu *vc)
+{
+	irq_work_sync(&vc->work);
+	hrtimer_cancel(&vc->unthrottle);
+}
