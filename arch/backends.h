@@ -11,7 +11,7 @@
 /* Each creates the default PMU instance from its module parameters. */
 struct vpmc_pmu *vpmc_sim_create_default(void);
 int vpmc_sim_destroy(struct vpmc_pmu *pmu);
-struct vpmc_pmu *vpmc_perf_create(void);
+struct vpmc_pmu *vpmc_perf_create_default(void);
 int vpmc_perf_destroy(struct vpmc_pmu *pmu);
 struct vpmc_pmu *vpmc_x86_create_default(void);
 int vpmc_x86_destroy(struct vpmc_pmu *pmu);

@@ -102,7 +102,7 @@ static u64 x86_advance(struct kunit *test, struct conf *c, u64 n)
 /* perf: cycles where the PMU has them, else the cpu-clock software event. */
 static void perf_setup(struct kunit *test, struct conf *c)
 {
-	c->pmu = vpmc_perf_create();
+	c->pmu = vpmc_perf_create_default();
 	if (IS_ERR(c->pmu))
 		return;
 	if (vpmc_pmu_desc(c->pmu)->generic_valid & BIT(VPMC_EVENT_CYCLES))

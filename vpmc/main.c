@@ -60,17 +60,17 @@ static void vpmc_ovf_pmu(struct vpmc_pmu *pmu)
 	kernel_param_unlock(THIS_MODULE);
 }
 
+enum { VPMC_BACKEND_PERF, VPMC_BACKEND_X86, VPMC_BACKEND_SIM };
+
 static const struct {
 	const char *name;
 	struct vpmc_pmu *(*create)(void);
 	int (*destroy)(struct vpmc_pmu *pmu);
 } vpmc_backends[] = {
-	{ "perf", vpmc_perf_create, vpmc_perf_destroy },
-	{ "x86", vpmc_x86_create_default, vpmc_x86_destroy },
-	{ "sim", vpmc_sim_create_default, vpmc_sim_destroy },
+	[VPMC_BACKEND_PERF] = { "perf", vpmc_perf_create_default, vpmc_perf_destroy },
+	[VPMC_BACKEND_X86] = { "x86", vpmc_x86_create_default, vpmc_x86_destroy },
+	[VPMC_BACKEND_SIM] = { "sim", vpmc_sim_create_default, vpmc_sim_destroy },
 };
-
-enum { VPMC_BACKEND_PERF, VPMC_BACKEND_X86 };
 
 /* The entry of vpmc_backends[] that made vpmc_default_pmu. */
 static unsigned int vpmc_backend_idx;

@@ -75,6 +75,9 @@
 #endif
 
 #include "arch/backends.h"
+#ifdef CONFIG_X86
+#include "arch/x86/x86.h"
+#endif
 
 #define PERF_CFG_EVENT		GENMASK_ULL(55, 0)
 #define PERF_CFG_TYPE_SHIFT	56
@@ -594,7 +597,7 @@ static void pb_hw_counters(unsigned int *gp, unsigned int *fixed)
 static u64 pb_fixed_event(unsigned int i)
 {
 #ifdef CONFIG_X86
-	static const u64 x86_fixed[] = { 0x00c0, 0x003c, 0x0300 };
+	static const u64 x86_fixed[] = VPMC_X86_FIXED_EVENTS;
 
 	return pb_config(VPMC_PERF_RAW, x86_fixed[i]);
 #else
@@ -739,12 +742,12 @@ static noinline struct vpmc_perf *pb_alloc(void)
 ALLOW_ERROR_INJECTION(pb_alloc, NULL);
 
 /**
- * vpmc_perf_create() - a PMU instance on perf events
+ * vpmc_perf_create_default() - a PMU instance on perf events
  *
  * Context: process context, may sleep.
  * Return: the instance, or an ERR_PTR from vpmc_pmu_create().
  */
-struct vpmc_pmu *vpmc_perf_create(void)
+struct vpmc_pmu *vpmc_perf_create_default(void)
 {
 	struct vpmc_perf *vp;
 	struct vpmc_pmu *pmu;
@@ -757,11 +760,11 @@ struct vpmc_pmu *vpmc_perf_create(void)
 		kfree(vp);
 	return pmu;
 }
-EXPORT_SYMBOL_NS_GPL(vpmc_perf_create, VPMC_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(vpmc_perf_create_default, VPMC_INTERNAL);
 
 /**
  * vpmc_perf_destroy() - release an idle perf instance
- * @pmu: from vpmc_perf_create()
+ * @pmu: from vpmc_perf_create_default()
  *
  * Context: process context, may sleep.
  * Return: 0, or -EBUSY while virtual PMCs are attached.

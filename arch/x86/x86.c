@@ -52,7 +52,7 @@ static const char *const x86_event_format[] = {
 };
 
 /* Fixed counters' events, in counter order. */
-static const u64 x86_fixed_events[VPMC_X86_MAX_FIXED] = { 0x00c0, 0x003c, 0x0300 };
+static const u64 x86_fixed_events[VPMC_X86_MAX_FIXED] = VPMC_X86_FIXED_EVENTS;
 
 /* CPUID.0AH:EBX bit i set: architectural event i is not available. */
 static const struct {

@@ -45,6 +45,14 @@ struct vpmc_x86;
 #define VPMC_X86_MAX_GP			8
 #define VPMC_X86_MAX_FIXED		3
 
+/*
+ * The fixed counters' events, in counter order: instructions retired,
+ * unhalted core cycles and, as in perf, the pseudo-encoding 0x0300 of
+ * unhalted reference cycles. The x86 backend and the perf backend on x86
+ * describe them alike.
+ */
+#define VPMC_X86_FIXED_EVENTS		{ 0x00c0, 0x003c, 0x0300 }
+
 /**
  * struct vpmc_x86_hw - how the backend reaches the PMU
  * @read_msr: read an MSR of the current CPU

@@ -430,6 +430,15 @@ static int pfm_restart(struct pfm_ctx *ctx)
 
 /* === The context file === */
 
+/*
+ * The commands of a context fd (perfmon-abi.h; Documentation/ABI/testing/
+ * dev-perfmon gives each one's errnos): WRITE_PMCS, WRITE_PMDS, READ_PMDS,
+ * LOAD_CONTEXT, START, CREATE_EVTSETS, GETINFO_EVTSETS and DELETE_EVTSETS
+ * take a struct pfm_dev_vec at @arg (-EFAULT if unreadable, -EINVAL if
+ * its reserved word is set); STOP, RESTART and UNLOAD_CONTEXT take
+ * nothing. Any other command is -ENOTTY. A loaded system-wide context is
+ * operated from its CPU only (-EBUSY elsewhere).
+ */
 static long pfm_ctx_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pfm_ctx *ctx = file->private_data;
@@ -499,9 +508,14 @@ static long pfm_ctx_ioctl(struct file *file, unsigned int cmd, unsigned long arg
 	case PFM_IOC_DELETE_EVTSETS:
 		ret = pfm_delete_evtsets(ctx, uptr, vec.count);
 		break;
-	default:
+	case PFM_IOC_UNLOAD_CONTEXT:
 		/* Unloaded already (its thread exited, say): 0, as perfmon2. */
 		ret = ctx->state == PFM_CTX_LOADED ? pfm_unload(ctx) : 0;
+		break;
+	default:
+		/* The first switch let only the commands above through. */
+		WARN_ON_ONCE(1);
+		ret = -ENOTTY;
 		break;
 	}
 unlock:
