@@ -7,7 +7,7 @@
  *  1. share a counter already counting the same event (neither EXCLUSIVE);
  *  2. take a free allowed counter, fixed counters first (within a context
  *     switch, one the previous thread left counting the same event before
- *     any: see vpmc_core_switch_begin());
+ *     any: see core/switch.c);
  *  3. preempt the allowed counter whose strongest user is weakest, if every
  *     user on it has a strictly lower priority and none is PINNED; its
  *     users move to the waiting list.
@@ -214,6 +214,56 @@ void arb_user_init(struct vpmc_user *user)
 	INIT_LIST_HEAD(&user->node);
 	INIT_LIST_HEAD(&user->notify);
 	timerqueue_init(&user->tq);
+}
+
+/* === Users === */
+
+static atomic_t arb_user_ids = ATOMIC_INIT(0);
+
+/**
+ * vpmc_core_user_init() - set what a new user is
+ * @user: the user, zeroed, not yet attached or given to a thread
+ * @cfg: what it is; copied
+ *
+ * Context: any.
+ */
+void vpmc_core_user_init(struct vpmc_user *user,
+			 const struct vpmc_user_cfg *cfg)
+{
+	user->pmu = cfg->pmu;
+	user->cpu = cfg->cpu;
+	user->id = atomic_inc_return(&arb_user_ids);
+	user->config = cfg->config;
+	user->prio = cfg->prio;
+	user->flags = cfg->flags;
+	user->allowed = cfg->allowed;
+	user->period = cfg->period;
+	user->overflow = cfg->overflow;
+	user->preempted = cfg->preempted;
+	user->hotplug = cfg->hotplug;
+}
+
+/**
+ * vpmc_core_user_cfg() - what a user was made as
+ * @user: the user
+ * @cfg: filled in with its constant fields; @cfg->period is 0 (a user's
+ *	period is the arbiter's, vpmc_core_set_period() changes it)
+ *
+ * Context: any.
+ */
+void vpmc_core_user_cfg(const struct vpmc_user *user,
+			struct vpmc_user_cfg *cfg)
+{
+	cfg->pmu = user->pmu;
+	cfg->cpu = user->cpu;
+	cfg->config = user->config;
+	cfg->prio = user->prio;
+	cfg->flags = user->flags;
+	cfg->allowed = user->allowed;
+	cfg->period = 0;
+	cfg->overflow = user->overflow;
+	cfg->preempted = user->preempted;
+	cfg->hotplug = user->hotplug;
 }
 
 /* === Building the arbiters === */

@@ -95,7 +95,7 @@ struct vpmc_counter {
  * @pmu: the instance it belongs to
  * @used: counters with users (nr_users > 0)
  * @parked: counters a context switch left counting with no user; empty
- *	outside vpmc_core_switch_begin() .. vpmc_core_switch_end()
+ *	outside a context switch (core/switch.c)
  * @park_node: in that switch's list of arbiters with parked counters
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
  * @ovf_entry: the PMU's clock when the first of @pending was deferred,
@@ -172,6 +172,19 @@ struct vpmc_pmu {
 	u64 (*clock)(void);
 	struct list_head node;
 	struct vpmc_cpu *cpus[];
+};
+
+/**
+ * struct vpmc_switch - a context switch's batch of users (core/switch.c)
+ * @now: the switch's time (local_clock()) for all its users' times; 0
+ *	until the first needs it
+ * @notify: preemption callbacks owed, handed to each arbiter's irq_work
+ * @parked: arbiters with counters parked by this switch
+ */
+struct vpmc_switch {
+	u64 now;
+	struct list_head notify;
+	struct hlist_head parked;
 };
 
 /**

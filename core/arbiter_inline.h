@@ -141,7 +141,7 @@ static __always_inline bool ctr_get(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
  * Take @user off its counter. The last user's counter is disabled, or with
  * @sw parked: left counting for the rest of the context switch, which may
  * give it to the next thread's user of the same event and otherwise
- * disables it at its end (vpmc_core_switch_end()).
+ * disables it at its end (switch_end()).
  */
 static __always_inline void ctr_put(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 				    struct vpmc_user *user,

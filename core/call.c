@@ -141,7 +141,8 @@ static void op_start(struct vpmc_cpu *vc, struct vpmc_call *call)
 
 	user_times(user);
 	if (!user->started) {
-		user->started = true;
+		/* WRITE_ONCE: vpmc_core_started() reads it without the lock. */
+		WRITE_ONCE(user->started, true);
 		if (user->state == VPMC_USER_ACTIVE) {
 			ctr_update(user->pmu, vc, user->idx);
 			user_thaw(vc, user);
@@ -160,7 +161,7 @@ static void op_stop(struct vpmc_cpu *vc, struct vpmc_call *call)
 		user_freeze(vc, user);
 		ctr_program(user->pmu, vc, user->idx, false);
 	}
-	user->started = false;
+	WRITE_ONCE(user->started, false);
 }
 
 /*
@@ -474,9 +475,9 @@ static void swap_ops(struct vpmc_call *call, struct vpmc_cpu *vc)
 		if (!call->ops[i].start) {
 			if (user_counting(user))
 				user_freeze(vc, user);
-			user->started = false;
+			WRITE_ONCE(user->started, false);
 		} else if (!user->started) {
-			user->started = true;
+			WRITE_ONCE(user->started, true);
 			if (user->state == VPMC_USER_ACTIVE)
 				user_thaw(vc, user);
 		}

@@ -8,6 +8,8 @@
 #define _VPMC_CORE_INTERNAL_H
 
 #include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
 #include <linux/mutex.h>
 #include <linux/smp.h>
 #include <linux/seq_file.h>
@@ -48,6 +50,8 @@ enum vpmc_user_state {
  *	or comes back (true), or NULL
  * @tlock: a per-thread user: the lock of its thread, which serialises its
  *	attachment (rule 5 in core/arbiter.h); NULL for a system-wide user
+ *	(set by vpmc_core_task_add())
+ * @tnode: a per-thread user: in its thread's vpmc_core_task.users
  * @state: see enum vpmc_user_state
  * @idx: the counter held, while ACTIVE
  * @started: counting was requested (vpmc_core_start())
@@ -75,8 +79,9 @@ enum vpmc_user_state {
  * @time_running: ns started and ACTIVE
  * @tstamp: when the times were last brought up to date
  *
- * Fields up to @tlock are set before vpmc_core_attach() (or
- * vpmc_core_thread_init()) and are then constant. The rest belongs to the
+ * Fields up to @hotplug are set by vpmc_core_user_init() before
+ * vpmc_core_attach() (or vpmc_core_thread_init()) and are then constant;
+ * @tlock by vpmc_core_task_add(). The rest belongs to the
  * arbiter and is guarded by the lock of @cpu's arbiter; a per-thread user
  * that is DETACHED by @tlock instead (rules in core/arbiter.h).
  */
@@ -92,6 +97,7 @@ struct vpmc_user {
 	void (*preempted)(struct vpmc_user *user, bool running);
 	void (*hotplug)(struct vpmc_user *user, bool online);
 	raw_spinlock_t *tlock;
+	struct list_head tnode;
 
 	enum vpmc_user_state state;
 	unsigned int idx;
@@ -116,6 +122,37 @@ struct vpmc_user {
 	u64 time_running;
 	u64 tstamp;
 };
+
+/**
+ * struct vpmc_user_cfg - what a user is, as its creator decides
+ * @pmu: the PMU instance
+ * @cpu: the CPU whose counters it claims (per thread: its thread's CPU now)
+ * @config: raw event
+ * @prio: priority, VPMC_PRIO_MIN..VPMC_PRIO_MAX
+ * @flags: VPMC_F_*
+ * @allowed: the counters that may count @config (vpmc_pmu_event_counters())
+ * @period: overflow period, 0 for none
+ * @overflow: called with the count at each threshold, or NULL
+ * @preempted: called when the user loses or regains its counter, or NULL
+ * @hotplug: called when its CPU goes offline or comes back, or NULL
+ */
+struct vpmc_user_cfg {
+	struct vpmc_pmu *pmu;
+	int cpu;
+	u64 config;
+	int prio;
+	unsigned int flags;
+	unsigned long allowed;
+	u64 period;
+	void (*overflow)(struct vpmc_user *user, u64 count);
+	void (*preempted)(struct vpmc_user *user, bool running);
+	void (*hotplug)(struct vpmc_user *user, bool online);
+};
+
+void vpmc_core_user_init(struct vpmc_user *user,
+			 const struct vpmc_user_cfg *cfg);
+void vpmc_core_user_cfg(const struct vpmc_user *user,
+			struct vpmc_user_cfg *cfg);
 
 /* === core/pmu.c: PMU instances and their description === */
 
@@ -143,32 +180,44 @@ int vpmc_core_swap(const struct vpmc_swap_op *ops, unsigned int nr,
 int vpmc_core_counter(struct vpmc_user *user);
 
 /* Per-thread users: attached only while their thread runs (rule 5). */
-int vpmc_core_thread_init(struct vpmc_user *user, bool events);
+int vpmc_core_thread_init(struct vpmc_user *user, bool events, bool started);
 void vpmc_core_thread_detach(struct vpmc_user *user);
 void vpmc_core_thread_forget(struct vpmc_user *user);
-
-struct vpmc_cpu;
+bool vpmc_core_started(const struct vpmc_user *user);
+bool vpmc_core_thread_dead(const struct vpmc_user *user);
+void vpmc_core_thread_final(const struct vpmc_user *user,
+			    struct vpmc_value *value);
 
 /**
- * struct vpmc_switch - a context switch's batch of users
- * @vc: the arbiter whose lock the batch holds, or NULL
- * @notify: preemption callbacks owed, handed to @vc's irq_work
- * @parked: arbiters with counters parked by this switch (core/switch.c)
- * @now: the switch's time (local_clock()) for all its users' times; 0
- *	until the first needs it
+ * struct vpmc_core_task - a monitored thread, as core/ sees it
+ * @lock: serialises the attachment of its users (rule 5 in core/arbiter.h)
+ * @users: its users (vpmc_user.tnode); written under @lock, read under it
+ *	or RCU (vpmc_core_task_for_each_rcu())
+ * @one_pmu: the instance all of @users are of; NULL if none or several
+ * @exited: its exit hook ran: none of its users is switched in again
+ *
+ * Embedded in vpmc/'s state of the thread; only core/switch.c touches it.
  */
-struct vpmc_switch {
-	u64 now;
-	struct vpmc_cpu *vc;
-	struct list_head notify;
-	struct hlist_head parked;
+struct vpmc_core_task {
+	raw_spinlock_t lock;
+	struct list_head users;
+	struct vpmc_pmu *one_pmu;
+	bool exited;
 };
 
-void vpmc_core_switch_begin(struct vpmc_switch *sw);
-void vpmc_core_switch_in(struct vpmc_switch *sw, struct vpmc_user *user);
-void vpmc_core_switch_out(struct vpmc_switch *sw, struct vpmc_user *user);
-void vpmc_core_switch_unlock(struct vpmc_switch *sw);
-void vpmc_core_switch_end(struct vpmc_switch *sw);
+/* Each user of @ct, under RCU (or @ct's lock). */
+#define vpmc_core_task_for_each_rcu(user, ct) \
+	list_for_each_entry_rcu(user, &(ct)->users, tnode)
+
+void vpmc_core_task_init(struct vpmc_core_task *ct);
+int vpmc_core_task_add(struct vpmc_core_task *ct, struct vpmc_user *user,
+		       struct task_struct *task);
+void vpmc_core_task_del(struct vpmc_core_task *ct, struct vpmc_user *user);
+bool vpmc_core_task_empty(struct vpmc_core_task *ct);
+bool vpmc_core_task_exited(struct vpmc_core_task *ct);
+void vpmc_core_task_switch(struct vpmc_core_task *prev,
+			   struct vpmc_core_task *next);
+void vpmc_core_task_exit(struct vpmc_core_task *ct);
 
 /* === core/hotplug.c: CPU hotplug and events kept on every CPU === */
 

@@ -21,7 +21,6 @@
 #include "core/internal.h"
 #include "priv.h"
 
-static atomic_t vpmc_ids = ATOMIC_INIT(0);
 /* System-wide virtual PMCs (per-thread ones: vpmc_thread_cache). */
 struct kmem_cache *vpmc_cache;
 
@@ -62,22 +61,26 @@ static int vpmc_attr_check(const struct vpmc_attr *attr)
 
 /* Fill @vpmc (zeroed) from @attr, which vpmc_prepare() checked. */
 void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
-	       const struct vpmc_attr *attr, unsigned long allowed)
+	       const struct vpmc_attr *attr, unsigned long allowed, int cpu)
 {
+	const struct vpmc_user_cfg cfg = {
+		.pmu = pmu,
+		.cpu = cpu,
+		.config = attr->config,
+		.prio = attr->priority,
+		.flags = attr->flags,
+		.allowed = allowed,
+		.period = attr->period,
+		.overflow = attr->overflow ? vpmc_overflow_cb : NULL,
+		.preempted = attr->preempt ? vpmc_preempt_cb : NULL,
+		.hotplug = attr->notice ? vpmc_hotplug_cb : NULL,
+	};
+
 	vpmc->overflow = attr->overflow;
 	vpmc->preempt = attr->preempt;
 	vpmc->notice = attr->notice;
 	vpmc->priv = attr->priv;
-	vpmc->user.pmu = pmu;
-	vpmc->user.id = atomic_inc_return(&vpmc_ids);
-	vpmc->user.config = attr->config;
-	vpmc->user.prio = attr->priority;
-	vpmc->user.flags = attr->flags;
-	vpmc->user.allowed = allowed;
-	vpmc->user.period = attr->period;
-	vpmc->user.overflow = attr->overflow ? vpmc_overflow_cb : NULL;
-	vpmc->user.preempted = attr->preempt ? vpmc_preempt_cb : NULL;
-	vpmc->user.hotplug = attr->notice ? vpmc_hotplug_cb : NULL;
+	vpmc_core_user_init(&vpmc->user, &cfg);
 }
 
 /*
@@ -133,8 +136,7 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 	vpmc = vpmc_alloc();
 	if (!vpmc)
 		return ERR_PTR(-ENOMEM);
-	vpmc_fill(vpmc, pmu, attr, allowed);
-	vpmc->user.cpu = cpu;
+	vpmc_fill(vpmc, pmu, attr, allowed, cpu);
 
 	ret = vpmc_core_attach(&vpmc->user);
 	if (ret) {

@@ -59,7 +59,7 @@ static inline bool vpmc_cannot_sleep(void)
 int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 		 bool thread, unsigned long *allowed);
 void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
-	       const struct vpmc_attr *attr, unsigned long allowed);
+	       const struct vpmc_attr *attr, unsigned long allowed, int cpu);
 
 int vpmc_thread_init(void);
 void vpmc_thread_exit(void);

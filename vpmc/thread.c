@@ -30,8 +30,9 @@
  * backend like perf, whose counters are created by sleeping, be switched
  * in atomically. See Documentation/design.rst for the cost in counters.
  *
- * Locking: struct vpmc_task.lock is rule 5 of core/arbiter.h (runqueue
- * lock -> task lock -> arbiter lock). vpmc_tasks_lock (hash updates) and
+ * Locking: a thread's lock is core's (struct vpmc_core_task, rule 5 of
+ * core/arbiter.h: runqueue lock -> task lock -> arbiter lock), taken
+ * inside core's calls. vpmc_tasks_lock (hash updates) and
  * vpmc_inherit_lock (inheritance) are innermost raw spinlocks, never held
  * across another; vpmc_thread_mutex (process context) serialises creation
  * with the hooks' registration and is taken before all of these.
@@ -64,24 +65,20 @@
  * struct vpmc_task - a monitored thread
  * @node: in vpmc_tasks, keyed by @task (RCU readers, vpmc_tasks_lock)
  * @task: the thread; a reference is held
- * @lock: guards @vpmcs, @exited and its virtual PMCs' attachment (rule 5)
- * @vpmcs: its virtual PMCs (vpmc_thread.tnode)
- * @exited: the thread has exited: nothing is switched in any more
+ * @ct: core's state of the thread: its virtual PMCs' users, their lock
+ *	(rule 5) and whether it exited
  * @rcu: freed after a grace period
  */
 struct vpmc_task {
 	struct hlist_node node;
 	struct task_struct *task;
-	raw_spinlock_t lock;
-	bool exited;
-	struct list_head vpmcs;
+	struct vpmc_core_task ct;
 	struct rcu_head rcu;
 };
 
 /**
  * struct vpmc_thread - a per-thread virtual PMC
  * @vpmc: what every virtual PMC has; @vpmc.vt is set
- * @tnode: in its thread's vpmc_task.vpmcs, guarded by that one's lock
  * @root: an inherited one: the virtual PMC it folds into; NULL when none
  *	(guarded by vpmc_inherit_lock)
  * @children: a root: its live inherited virtual PMCs (vpmc_inherit_lock)
@@ -89,7 +86,6 @@ struct vpmc_task {
  * @folded: a root: counts and times of its exited inherited ones
  *	(vpmc_inherit_lock)
  * @dying: a root being destroyed: inherits no more (vpmc_inherit_lock)
- * @exit_notice: its exit notice is owed (set by the exit hook)
  * @inherited: made by the fork hook (constant)
  * @work: a root: tells its owner its thread exited; an inherited one:
  *	frees it after its thread exited
@@ -106,13 +102,11 @@ struct vpmc_task {
  */
 struct vpmc_thread {
 	struct vpmc vpmc;
-	struct list_head tnode;
 	struct vpmc_thread *root;
 	struct list_head children;
 	struct list_head cnode;
 	struct vpmc_value folded;
 	bool dying;
-	bool exit_notice;
 	bool inherited;
 	struct work_struct work;
 };
@@ -123,6 +117,11 @@ static struct kmem_cache *vpmc_task_cache;
 static struct vpmc_thread *to_thread(struct vpmc *vpmc)
 {
 	return container_of(vpmc, struct vpmc_thread, vpmc);
+}
+
+static struct vpmc_thread *user_thread(struct vpmc_user *user)
+{
+	return to_thread(container_of(user, struct vpmc, user));
 }
 
 #define VPMC_TASK_BITS	8
@@ -179,8 +178,7 @@ static int vt_attach(struct task_struct *task, struct vpmc_thread *t, gfp_t gfp)
 	new = vt_alloc(gfp);
 	if (!new)
 		return -ENOMEM;
-	raw_spin_lock_init(&new->lock);
-	INIT_LIST_HEAD(&new->vpmcs);
+	vpmc_core_task_init(&new->ct);
 	new->task = task;
 	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
 	rcu_read_lock();
@@ -190,17 +188,8 @@ static int vt_attach(struct task_struct *task, struct vpmc_thread *t, gfp_t gfp)
 		hash_add_rcu(vpmc_tasks, &new->node, (unsigned long)task);
 		vt = new;
 	}
-	raw_spin_lock(&vt->lock);
-	/* Pairs with the barriers between PF_EXITING and the exit hook. */
-	smp_mb();
-	if (vt->exited || (task->flags & PF_EXITING)) {
-		ret = -ESRCH;
-	} else {
-		t->vpmc.vt = vt;
-		t->vpmc.user.tlock = &vt->lock;
-		list_add_tail_rcu(&t->tnode, &vt->vpmcs);
-	}
-	raw_spin_unlock(&vt->lock);
+	t->vpmc.vt = vt;
+	ret = vpmc_core_task_add(&vt->ct, &t->vpmc.user, task);
 	if (vt == new) {
 		if (ret)
 			hash_del_rcu(&new->node);
@@ -229,41 +218,17 @@ static void vt_put(struct vpmc_task *vt)
 	unsigned long flags;
 	bool empty;
 
+	/* vt_attach() adds under vpmc_tasks_lock: it stays empty meanwhile. */
 	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
-	raw_spin_lock(&vt->lock);
-	empty = list_empty(&vt->vpmcs) && !hlist_unhashed(&vt->node);
+	empty = !hlist_unhashed(&vt->node) && vpmc_core_task_empty(&vt->ct);
 	if (empty)
 		hash_del_rcu(&vt->node);
-	raw_spin_unlock(&vt->lock);
 	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
 	if (empty)
 		call_rcu(&vt->rcu, vt_free_rcu);
 }
 
 /* === The scheduler hooks === */
-
-static void vt_switch_out(struct vpmc_switch *sw, struct vpmc_task *vt)
-{
-	struct vpmc_thread *t;
-
-	raw_spin_lock(&vt->lock);
-	list_for_each_entry(t, &vt->vpmcs, tnode)
-		vpmc_core_switch_out(sw, &t->vpmc.user);
-	vpmc_core_switch_unlock(sw);
-	raw_spin_unlock(&vt->lock);
-}
-
-static void vt_switch_in(struct vpmc_switch *sw, struct vpmc_task *vt)
-{
-	struct vpmc_thread *t;
-
-	raw_spin_lock(&vt->lock);
-	if (!vt->exited)
-		list_for_each_entry(t, &vt->vpmcs, tnode)
-			vpmc_core_switch_in(sw, &t->vpmc.user);
-	vpmc_core_switch_unlock(sw);
-	raw_spin_unlock(&vt->lock);
-}
 
 /*
  * Runqueue lock held, interrupts disabled, RCU-sched read side. One batch
@@ -273,17 +238,10 @@ static void vt_switch_in(struct vpmc_switch *sw, struct vpmc_task *vt)
 static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev,
 			      struct task_struct *next, unsigned int prev_state)
 {
-	struct vpmc_switch sw;
-	struct vpmc_task *vt;
+	struct vpmc_task *p = vt_find(prev), *n = vt_find(next);
 
-	vpmc_core_switch_begin(&sw);
-	vt = vt_find(prev);
-	if (vt)
-		vt_switch_out(&sw, vt);
-	vt = vt_find(next);
-	if (vt)
-		vt_switch_in(&sw, vt);
-	vpmc_core_switch_end(&sw);
+	if (p || n)
+		vpmc_core_task_switch(p ? &p->ct : NULL, n ? &n->ct : NULL);
 }
 
 /*
@@ -295,16 +253,12 @@ static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev
  */
 static void vpmc_thread_cpu_up(void *unused)
 {
-	struct vpmc_switch sw;
 	struct vpmc_task *vt;
 
 	rcu_read_lock();
 	vt = vt_find(current);
-	if (vt) {
-		vpmc_core_switch_begin(&sw);
-		vt_switch_in(&sw, vt);
-		vpmc_core_switch_end(&sw);
-	}
+	if (vt)
+		vpmc_core_task_switch(NULL, &vt->ct);
 	rcu_read_unlock();
 }
 
@@ -312,16 +266,17 @@ static void vpmc_thread_cpu_up(void *unused)
 static void vpmc_child_exit(struct vpmc_thread *child)
 {
 	struct vpmc_thread *root;
-	struct vpmc_value *f;
+	struct vpmc_value *f, v;
 	bool mine = false;
 
+	vpmc_core_thread_final(&child->vpmc.user, &v);
 	raw_spin_lock(&vpmc_inherit_lock);
 	root = child->root;
 	if (root) {
 		f = &root->folded;
-		f->count += child->vpmc.user.saved + child->folded.count;
-		f->time_enabled += child->vpmc.user.time_enabled;
-		f->time_running += child->vpmc.user.time_running;
+		f->count += v.count + child->folded.count;
+		f->time_enabled += v.time_enabled;
+		f->time_running += v.time_running;
 		list_del_init(&child->cnode);
 		child->root = NULL;
 		mine = true;
@@ -335,32 +290,25 @@ static void vpmc_child_exit(struct vpmc_thread *child)
 /* In the exiting thread, preemption disabled. */
 static void vpmc_sched_exit(void *data, struct task_struct *task)
 {
-	struct vpmc_switch sw;
+	struct vpmc_user *user;
 	struct vpmc_thread *t;
 	struct vpmc_task *vt;
-	unsigned long flags;
 
 	vt = vt_find(task);
 	if (!vt)
 		return;
-	vpmc_core_switch_begin(&sw);
-	raw_spin_lock_irqsave(&vt->lock, flags);
-	vt->exited = true;
-	list_for_each_entry(t, &vt->vpmcs, tnode) {
-		vpmc_core_switch_out(&sw, &t->vpmc.user);
-		t->exit_notice = !t->vpmc.user.dead && !t->inherited &&
-				 t->vpmc.notice;
-	}
-	vpmc_core_switch_end(&sw);
-	raw_spin_unlock_irqrestore(&vt->lock, flags);
+	vpmc_core_task_exit(&vt->ct);
 	/*
 	 * Queue outside the task lock, which nests in the runqueue lock that
 	 * waking a worker takes. Still RCU-sched: a virtual PMC destroyed
-	 * meanwhile is not freed, and its destroyer waits for this hook
-	 * before cancelling the work (vpmc_thread_destroy()).
+	 * meanwhile is not freed, and its destroyer, which detached it before
+	 * looking whether the thread exited, waits for this hook before
+	 * cancelling the work (vpmc_thread_destroy()).
 	 */
-	list_for_each_entry_rcu(t, &vt->vpmcs, tnode) {
-		if (t->exit_notice)
+	vpmc_core_task_for_each_rcu(user, &vt->ct) {
+		t = user_thread(user);
+		if (!vpmc_core_thread_dead(user) && !t->inherited &&
+		    t->vpmc.notice)
 			queue_work(vpmc_wq, &t->work);
 		if (READ_ONCE(t->root))
 			vpmc_child_exit(t);
@@ -384,13 +332,10 @@ static void vpmc_free_rcu(struct rcu_head *rcu)
 static void vpmc_thread_release(struct vpmc_thread *t)
 {
 	struct vpmc_task *vt = t->vpmc.vt;
-	unsigned long flags;
 
-	if (!t->vpmc.user.dead)
+	if (!vpmc_core_thread_dead(&t->vpmc.user))
 		vpmc_core_thread_detach(&t->vpmc.user);
-	raw_spin_lock_irqsave(&vt->lock, flags);
-	list_del_rcu(&t->tnode);
-	raw_spin_unlock_irqrestore(&vt->lock, flags);
+	vpmc_core_task_del(&vt->ct, &t->vpmc.user);
 	vt_put(vt);
 	call_rcu(&t->vpmc.rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
@@ -408,7 +353,6 @@ static noinline struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
 	struct vpmc_thread *t = kmem_cache_zalloc(vpmc_thread_cache, gfp);
 
 	if (t) {
-		INIT_LIST_HEAD(&t->tnode);
 		INIT_LIST_HEAD(&t->children);
 		INIT_LIST_HEAD(&t->cnode);
 	}
@@ -424,26 +368,29 @@ ALLOW_ERROR_INJECTION(vpmc_thread_alloc, NULL);
 static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
 {
 	const struct vpmc_user *pu = &parent->vpmc.user;
-	struct vpmc_attr attr = {
-		.config = pu->config, .priority = pu->prio, .flags = pu->flags,
-		.overflow = parent->vpmc.overflow,
-		.preempt = parent->vpmc.preempt, .priv = parent->vpmc.priv,
-	};
 	struct vpmc_thread *child, *root;
+	struct vpmc_user_cfg cfg;
+	struct vpmc_attr attr;
 	unsigned long flags;
 	bool ok;
 
+	vpmc_core_user_cfg(pu, &cfg);
+	attr = (struct vpmc_attr){
+		.config = cfg.config, .priority = cfg.prio, .flags = cfg.flags,
+		.overflow = parent->vpmc.overflow,
+		.preempt = parent->vpmc.preempt, .priv = parent->vpmc.priv,
+	};
 	child = vpmc_thread_alloc(GFP_ATOMIC);
 	if (!child)
 		goto fail;
-	vpmc_fill(&child->vpmc, pu->pmu, &attr, pu->allowed);
-	child->vpmc.user.cpu = task_cpu(task);
+	vpmc_fill(&child->vpmc, cfg.pmu, &attr, cfg.allowed, task_cpu(task));
 	INIT_WORK(&child->work, vpmc_child_work);
 	child->inherited = true;
-	/* The root holds the event on every CPU for as long as it lives. */
-	vpmc_core_thread_init(&child->vpmc.user, false);
-	/* Counting if the parent was: @task has not run yet. */
-	child->vpmc.user.started = READ_ONCE(pu->started);
+	/*
+	 * The root holds the event on every CPU for as long as it lives.
+	 * Counting if the parent was: @task has not run yet.
+	 */
+	vpmc_core_thread_init(&child->vpmc.user, false, vpmc_core_started(pu));
 	/* An inherited parent whose root is being destroyed has none. */
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	root = parent->inherited ? parent->root : parent;
@@ -485,8 +432,8 @@ fail:
  */
 void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 {
+	struct vpmc_user *user;
 	struct vpmc_task *vt;
-	struct vpmc_thread *t;
 
 	/*
 	 * RCU keeps the parent's virtual PMCs in memory without its lock,
@@ -496,10 +443,10 @@ void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 	rcu_read_lock();
 	vt = vt_find(parent);
 	if (vt)
-		list_for_each_entry_rcu(t, &vt->vpmcs, tnode)
-			if (t->vpmc.user.flags & VPMC_F_INHERIT &&
-			    !READ_ONCE(t->vpmc.user.dead))
-				vpmc_inherit(t, child);
+		vpmc_core_task_for_each_rcu(user, &vt->ct)
+			if (user->flags & VPMC_F_INHERIT &&
+			    !vpmc_core_thread_dead(user))
+				vpmc_inherit(user_thread(user), child);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_thread_fork, VPMC_INTERNAL);
@@ -680,13 +627,9 @@ static void vpmc_resolve_ptrace(void)
 static void __vt_sync(void *info)
 {
 	struct vpmc_task *vt = info;
-	struct vpmc_switch sw;
 
-	if (current != vt->task)
-		return;
-	vpmc_core_switch_begin(&sw);
-	vt_switch_in(&sw, vt);
-	vpmc_core_switch_end(&sw);
+	if (current == vt->task)
+		vpmc_core_task_switch(NULL, &vt->ct);
 }
 
 /*
@@ -737,8 +680,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	if (!t)
 		return ERR_PTR(-ENOMEM);
 	vpmc = &t->vpmc;
-	vpmc_fill(vpmc, pmu, attr, allowed);
-	vpmc->user.cpu = task_cpu(task);
+	vpmc_fill(vpmc, pmu, attr, allowed, task_cpu(task));
 	INIT_WORK(&t->work, vpmc_exit_work);
 
 	mutex_lock(&vpmc_thread_mutex);
@@ -748,7 +690,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 			goto err_unlock;
 	}
 	vpmc_nr_roots++;
-	ret = vpmc_core_thread_init(&vpmc->user, true);
+	ret = vpmc_core_thread_init(&vpmc->user, true, false);
 	if (ret)
 		goto err_root;
 	ret = vt_attach(task, t, GFP_KERNEL);
@@ -823,9 +765,7 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 		vpmc_thread_release(child);
 
 	vpmc_core_thread_detach(&vpmc->user);
-	raw_spin_lock_irqsave(&vpmc->vt->lock, flags);
-	exited = vpmc->vt->exited;
-	raw_spin_unlock_irqrestore(&vpmc->vt->lock, flags);
+	exited = vpmc_core_task_exited(&vpmc->vt->ct);
 	/*
 	 * Detached, it is dead to an exit hook that has yet to take the task
 	 * lock; one that took it before may still queue the notice.
