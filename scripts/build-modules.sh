@@ -13,7 +13,7 @@ read -r kdir _ _ < <("$VPMC_TOP/scripts/kernel.sh" "$kind" "$arch")
 out=$VPMC_BUILD/modules/$kind-$arch
 mkdir -p "$out"
 # Mirror the kernel-side sources; make rebuilds only what changed.
-(cd "$VPMC_TOP" && git ls-files -co --exclude-standard -- Kbuild core vpmc arch include samples bench \
+(cd "$VPMC_TOP" && git ls-files -co --exclude-standard -- Kbuild core vpmc wrapper arch include samples bench \
 	kunit consumers) |
 	while IFS= read -r f; do
 		[ -f "$VPMC_TOP/$f" ] || continue

@@ -61,6 +61,7 @@ int vpmc_prepare(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 	       const struct vpmc_attr *attr, unsigned long allowed, int cpu);
 
+void vpmc_permission_init(void);
 int vpmc_thread_init(void);
 void vpmc_thread_exit(void);
 void vpmc_thread_destroy(struct vpmc *vpmc);

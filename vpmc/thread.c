@@ -32,24 +32,20 @@
  *
  * Locking: a thread's lock is core's (struct vpmc_core_task, rule 5 of
  * core/arbiter.h: runqueue lock -> task lock -> arbiter lock), taken
- * inside core's calls. vpmc_tasks_lock (hash updates) and
+ * inside core's calls. vpmc_tasks_lock (vpmc/task.c) and
  * vpmc_inherit_lock (inheritance) are innermost raw spinlocks, never held
  * across another; vpmc_thread_mutex (process context) serialises creation
  * with the hooks' registration and is taken before all of these.
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 
-#include <linux/capability.h>
 #include <linux/cpumask.h>
-#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/error-injection.h>
 #include <linux/hashtable.h>
-#include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
-#include <linux/ptrace.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -60,21 +56,7 @@
 #include <linux/workqueue.h>
 
 #include "priv.h"
-
-/**
- * struct vpmc_task - a monitored thread
- * @node: in vpmc_tasks, keyed by @task (RCU readers, vpmc_tasks_lock)
- * @task: the thread; a reference is held
- * @ct: core's state of the thread: its virtual PMCs' users, their lock
- *	(rule 5) and whether it exited
- * @rcu: freed after a grace period
- */
-struct vpmc_task {
-	struct hlist_node node;
-	struct task_struct *task;
-	struct vpmc_core_task ct;
-	struct rcu_head rcu;
-};
+#include "task.h"
 
 /**
  * struct vpmc_thread - a per-thread virtual PMC
@@ -112,7 +94,6 @@ struct vpmc_thread {
 };
 
 static struct kmem_cache *vpmc_thread_cache;
-static struct kmem_cache *vpmc_task_cache;
 
 static struct vpmc_thread *to_thread(struct vpmc *vpmc)
 {
@@ -124,10 +105,6 @@ static struct vpmc_thread *user_thread(struct vpmc_user *user)
 	return to_thread(container_of(user, struct vpmc, user));
 }
 
-#define VPMC_TASK_BITS	8
-static DEFINE_HASHTABLE(vpmc_tasks, VPMC_TASK_BITS);
-/* Guards changes to vpmc_tasks; innermost, interrupts disabled. */
-static DEFINE_RAW_SPINLOCK(vpmc_tasks_lock);
 /* Guards vpmc_thread.root, .children, .folded, .dying; innermost. */
 static DEFINE_RAW_SPINLOCK(vpmc_inherit_lock);
 /* Serialises creation and destruction with the hooks' (un)registration. */
@@ -135,98 +112,6 @@ static DEFINE_MUTEX(vpmc_thread_mutex);
 /* Per-thread virtual PMCs created by owners, under vpmc_thread_mutex. */
 static unsigned int vpmc_nr_roots;
 static struct workqueue_struct *vpmc_wq;
-
-static bool (*vpmc_ptrace_may_access)(struct task_struct *task, unsigned int mode);
-
-/* === Finding a thread's state === */
-
-static struct vpmc_task *vt_find(struct task_struct *task)
-{
-	struct vpmc_task *vt;
-
-	hash_for_each_possible_rcu(vpmc_tasks, vt, node, (unsigned long)task)
-		if (vt->task == task)
-			return vt;
-	return NULL;
-}
-
-/* A state vt_attach() hashed but could not use: no task reference. */
-static void vt_free_new_rcu(struct rcu_head *rcu)
-{
-	kmem_cache_free(vpmc_task_cache, container_of(rcu, struct vpmc_task, rcu));
-}
-
-/* A fault-injection site (Documentation/testing.rst): it only allocates. */
-static noinline struct vpmc_task *vt_alloc(gfp_t gfp)
-{
-	return kmem_cache_zalloc(vpmc_task_cache, gfp);
-}
-
-ALLOW_ERROR_INJECTION(vt_alloc, NULL);
-
-/*
- * Add @t to @task's state, made if need be. Refused with -ESRCH for a
- * thread that began exiting: past its exit hook it would never count, and
- * before it the hook finds the state, which is hashed by then.
- */
-static int vt_attach(struct task_struct *task, struct vpmc_thread *t, gfp_t gfp)
-{
-	struct vpmc_task *vt, *new;
-	unsigned long flags;
-	int ret = 0;
-
-	new = vt_alloc(gfp);
-	if (!new)
-		return -ENOMEM;
-	vpmc_core_task_init(&new->ct);
-	new->task = task;
-	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
-	rcu_read_lock();
-	vt = vt_find(task);
-	rcu_read_unlock();
-	if (!vt) {
-		hash_add_rcu(vpmc_tasks, &new->node, (unsigned long)task);
-		vt = new;
-	}
-	t->vpmc.vt = vt;
-	ret = vpmc_core_task_add(&vt->ct, &t->vpmc.user, task);
-	if (vt == new) {
-		if (ret)
-			hash_del_rcu(&new->node);
-		else
-			get_task_struct(task);
-	}
-	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
-	if (vt != new)
-		kmem_cache_free(vpmc_task_cache, new);
-	else if (ret)
-		call_rcu(&new->rcu, vt_free_new_rcu);
-	return ret;
-}
-
-static void vt_free_rcu(struct rcu_head *rcu)
-{
-	struct vpmc_task *vt = container_of(rcu, struct vpmc_task, rcu);
-
-	put_task_struct(vt->task);
-	kmem_cache_free(vpmc_task_cache, vt);
-}
-
-/* Drop @vt if no virtual PMC is left on it. */
-static void vt_put(struct vpmc_task *vt)
-{
-	unsigned long flags;
-	bool empty;
-
-	/* vt_attach() adds under vpmc_tasks_lock: it stays empty meanwhile. */
-	raw_spin_lock_irqsave(&vpmc_tasks_lock, flags);
-	empty = !hlist_unhashed(&vt->node) && vpmc_core_task_empty(&vt->ct);
-	if (empty)
-		hash_del_rcu(&vt->node);
-	raw_spin_unlock_irqrestore(&vpmc_tasks_lock, flags);
-	if (empty)
-		call_rcu(&vt->rcu, vt_free_rcu);
-}
 
 /* === The scheduler hooks === */
 
@@ -238,7 +123,7 @@ static void vt_put(struct vpmc_task *vt)
 static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev,
 			      struct task_struct *next, unsigned int prev_state)
 {
-	struct vpmc_task *p = vt_find(prev), *n = vt_find(next);
+	struct vpmc_task *p = vpmc_task_find(prev), *n = vpmc_task_find(next);
 
 	if (p || n)
 		vpmc_core_task_switch(p ? &p->ct : NULL, n ? &n->ct : NULL);
@@ -256,7 +141,7 @@ static void vpmc_thread_cpu_up(void *unused)
 	struct vpmc_task *vt;
 
 	rcu_read_lock();
-	vt = vt_find(current);
+	vt = vpmc_task_find(current);
 	if (vt)
 		vpmc_core_task_switch(NULL, &vt->ct);
 	rcu_read_unlock();
@@ -294,7 +179,7 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 	struct vpmc_thread *t;
 	struct vpmc_task *vt;
 
-	vt = vt_find(task);
+	vt = vpmc_task_find(task);
 	if (!vt)
 		return;
 	vpmc_core_task_exit(&vt->ct);
@@ -336,7 +221,7 @@ static void vpmc_thread_release(struct vpmc_thread *t)
 	if (!vpmc_core_thread_dead(&t->vpmc.user))
 		vpmc_core_thread_detach(&t->vpmc.user);
 	vpmc_core_task_del(&vt->ct, &t->vpmc.user);
-	vt_put(vt);
+	vpmc_task_put(vt);
 	call_rcu(&t->vpmc.rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
 }
@@ -400,7 +285,7 @@ static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
 		list_add_tail(&child->cnode, &root->children);
 	}
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
-	if (!ok || vt_attach(task, child, GFP_ATOMIC)) {
+	if (!ok || vpmc_task_attach(task, &child->vpmc, GFP_ATOMIC)) {
 		/* Unseen by anyone but a root that may have taken it: undo. */
 		raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 		list_del_init(&child->cnode);
@@ -441,7 +326,7 @@ void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 	 * meanwhile has a dying root, which refuses the child.
 	 */
 	rcu_read_lock();
-	vt = vt_find(parent);
+	vt = vpmc_task_find(parent);
 	if (vt)
 		vpmc_core_task_for_each_rcu(user, &vt->ct)
 			if (user->flags & VPMC_F_INHERIT &&
@@ -565,62 +450,6 @@ static void vpmc_root_put(void)
 				 msecs_to_jiffies(READ_ONCE(unhook_ms)));
 }
 
-/* === Permissions === */
-
-/**
- * vpmc_may_monitor() - may a requester monitor a thread, or a CPU
- * @cred: the requester's credentials, e.g. current_cred() where its request
- *	enters the kernel
- * @task: the thread to monitor, or NULL for system-wide monitoring
- *
- * Per thread: ptrace_may_access(@task, PTRACE_MODE_READ_REALCREDS) under
- * @cred, as perf asks; system-wide: perfmon_capable() under @cred.
- * Consumers call this where user requests enter, with the credentials of
- * the opener; in-kernel users need not.
- *
- * Context: process context of the requester (a check against the current
- * thread group counts as monitoring oneself).
- * Return: 0, or -EACCES.
- */
-int vpmc_may_monitor(const struct cred *cred, struct task_struct *task)
-{
-	const struct cred *old;
-	bool ok;
-
-	if (!cred)
-		return -EACCES;
-	old = override_creds(cred);
-	if (!task)
-		ok = perfmon_capable();
-	else if (vpmc_ptrace_may_access)
-		ok = vpmc_ptrace_may_access(task, PTRACE_MODE_READ_REALCREDS);
-	else	/* Fail closed: only oneself, or with CAP_SYS_PTRACE. */
-		ok = same_thread_group(task, current) || capable(CAP_SYS_PTRACE);
-	revert_creds(old);
-	return ok ? 0 : -EACCES;
-}
-EXPORT_SYMBOL_GPL(vpmc_may_monitor);
-
-/*
- * ptrace_may_access() is not exported in 6.1; resolve it once through a
- * kprobe, as lttng-modules resolves kallsyms_lookup_name(). Registered
- * disabled, so never armed: disarming can fail (ftrace without memory),
- * and would then leave this on-stack kprobe in the kprobe table.
- */
-static void vpmc_resolve_ptrace(void)
-{
-	struct kprobe kp = {
-		.symbol_name = "ptrace_may_access", .flags = KPROBE_FLAG_DISABLED,
-	};
-
-	if (register_kprobe(&kp)) {
-		pr_warn("ptrace_may_access() not found: monitoring another thread needs CAP_SYS_PTRACE\n");
-		return;
-	}
-	vpmc_ptrace_may_access = (void *)kp.addr;
-	unregister_kprobe(&kp);
-}
-
 /* === The API === */
 
 /* Switch in @vt's detached virtual PMCs if its thread is running here. */
@@ -693,7 +522,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	ret = vpmc_core_thread_init(&vpmc->user, true, false);
 	if (ret)
 		goto err_root;
-	ret = vt_attach(task, t, GFP_KERNEL);
+	ret = vpmc_task_attach(task, &t->vpmc, GFP_KERNEL);
 	if (ret)
 		goto err_user;
 	mutex_unlock(&vpmc_thread_mutex);
@@ -830,17 +659,18 @@ int vpmc_thread_init(void)
 			return -ENOENT;
 		}
 	}
+	if (vpmc_task_init())
+		return -ENOMEM;
 	vpmc_thread_cache = KMEM_CACHE(vpmc_thread, 0);
-	vpmc_task_cache = KMEM_CACHE(vpmc_task, 0);
 	vpmc_wq = alloc_workqueue("vpmc", 0, 0);
-	if (!vpmc_thread_cache || !vpmc_task_cache || !vpmc_wq) {
+	if (!vpmc_thread_cache || !vpmc_wq) {
 		if (vpmc_wq)
 			destroy_workqueue(vpmc_wq);
-		kmem_cache_destroy(vpmc_task_cache);
 		kmem_cache_destroy(vpmc_thread_cache);
+		vpmc_task_exit();
 		return -ENOMEM;
 	}
-	vpmc_resolve_ptrace();
+	vpmc_permission_init();
 	vpmc_hotplug_on_cpu_up(vpmc_thread_cpu_up);
 	return 0;
 }
@@ -859,7 +689,7 @@ void vpmc_thread_exit(void)
 	destroy_workqueue(vpmc_wq);
 	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
 	rcu_barrier();
-	kmem_cache_destroy(vpmc_task_cache);
+	vpmc_task_exit();
 	kmem_cache_destroy(vpmc_thread_cache);
 }
 
