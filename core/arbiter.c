@@ -244,26 +244,32 @@ void vpmc_core_user_init(struct vpmc_user *user,
 }
 
 /**
- * vpmc_core_user_cfg() - what a user was made as
- * @user: the user
- * @cfg: filled in with its constant fields; @cfg->period is 0 (a user's
- *	period is the arbiter's, vpmc_core_set_period() changes it)
+ * vpmc_core_user_init_child() - set what an inherited user is
+ * @child: the user, zeroed, not yet given to a thread
+ * @parent: the user it inherits from
+ * @cpu: the CPU its thread is on now
+ *
+ * The child counts @parent's event with its priority, flags, counters and
+ * overflow and preemption callbacks; it has no period (inheriting users
+ * have none) and no hotplug callback (per-thread users get none).
  *
  * Context: any.
  */
-void vpmc_core_user_cfg(const struct vpmc_user *user,
-			struct vpmc_user_cfg *cfg)
+void vpmc_core_user_init_child(struct vpmc_user *child,
+			       const struct vpmc_user *parent, int cpu)
 {
-	cfg->pmu = user->pmu;
-	cfg->cpu = user->cpu;
-	cfg->config = user->config;
-	cfg->prio = user->prio;
-	cfg->flags = user->flags;
-	cfg->allowed = user->allowed;
-	cfg->period = 0;
-	cfg->overflow = user->overflow;
-	cfg->preempted = user->preempted;
-	cfg->hotplug = user->hotplug;
+	const struct vpmc_user_cfg cfg = {
+		.pmu = parent->pmu,
+		.cpu = cpu,
+		.config = parent->config,
+		.prio = parent->prio,
+		.flags = parent->flags,
+		.allowed = parent->allowed,
+		.overflow = parent->overflow,
+		.preempted = parent->preempted,
+	};
+
+	vpmc_core_user_init(child, &cfg);
 }
 
 /* === Building the arbiters === */

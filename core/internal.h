@@ -151,8 +151,8 @@ struct vpmc_user_cfg {
 
 void vpmc_core_user_init(struct vpmc_user *user,
 			 const struct vpmc_user_cfg *cfg);
-void vpmc_core_user_cfg(const struct vpmc_user *user,
-			struct vpmc_user_cfg *cfg);
+void vpmc_core_user_init_child(struct vpmc_user *child,
+			       const struct vpmc_user *parent, int cpu);
 
 /* === core/pmu.c: PMU instances and their description === */
 

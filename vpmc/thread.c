@@ -254,21 +254,17 @@ static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
 {
 	const struct vpmc_user *pu = &parent->vpmc.user;
 	struct vpmc_thread *child, *root;
-	struct vpmc_user_cfg cfg;
-	struct vpmc_attr attr;
 	unsigned long flags;
 	bool ok;
 
-	vpmc_core_user_cfg(pu, &cfg);
-	attr = (struct vpmc_attr){
-		.config = cfg.config, .priority = cfg.prio, .flags = cfg.flags,
-		.overflow = parent->vpmc.overflow,
-		.preempt = parent->vpmc.preempt, .priv = parent->vpmc.priv,
-	};
 	child = vpmc_thread_alloc(GFP_ATOMIC);
 	if (!child)
 		goto fail;
-	vpmc_fill(&child->vpmc, cfg.pmu, &attr, cfg.allowed, task_cpu(task));
+	/* No exit notice: the root's owner hears of its own thread only. */
+	child->vpmc.overflow = parent->vpmc.overflow;
+	child->vpmc.preempt = parent->vpmc.preempt;
+	child->vpmc.priv = parent->vpmc.priv;
+	vpmc_core_user_init_child(&child->vpmc.user, pu, task_cpu(task));
 	INIT_WORK(&child->work, vpmc_child_work);
 	child->inherited = true;
 	/*
