@@ -43,6 +43,7 @@ static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
 		      bool mine, int *ret)
 {
 	struct vpmc_pmu *pmu = user->pmu;
+	/* Pairs with user_switch_in(); checked again under the seqcount. */
 	int cpu = READ_ONCE(user->cpu);
 	struct vpmc_cpu *vc;
 	unsigned int seq;

@@ -167,7 +167,8 @@ static void user_switch_in(struct vpmc_switch *sw, struct vpmc_cpu *vc,
 	struct vpmc_pmu *pmu = user->pmu;
 	int idx, how;
 
-	user->cpu = vc->cpu;
+	/* Pairs with read_here()'s lockless look at where the user is. */
+	WRITE_ONCE(user->cpu, vc->cpu);
 	idx = switch_place(pmu, vc, user, &how);
 	if (idx < 0) {
 		user->tstamp = switch_now(sw);

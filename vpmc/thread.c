@@ -424,6 +424,7 @@ bool vpmc_thread_hooked(void)
 	bool found = false;
 	unsigned int i;
 
+	/* Pairs with the WRITE_ONCE()s of creation and vpmc_root_put(). */
 	if (!READ_ONCE(vpmc_nr_roots))
 		flush_delayed_work(&vpmc_unhook_work);
 	rcu_read_lock_sched();
@@ -441,7 +442,8 @@ EXPORT_SYMBOL_NS_GPL(vpmc_thread_hooked, VPMC_INTERNAL);
 static void vpmc_root_put(void)
 {
 	lockdep_assert_held(&vpmc_thread_mutex);
-	if (!--vpmc_nr_roots)
+	WRITE_ONCE(vpmc_nr_roots, vpmc_nr_roots - 1);
+	if (!vpmc_nr_roots)
 		mod_delayed_work(system_wq, &vpmc_unhook_work,
 				 msecs_to_jiffies(READ_ONCE(unhook_ms)));
 }
@@ -514,7 +516,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 		if (ret)
 			goto err_unlock;
 	}
-	vpmc_nr_roots++;
+	WRITE_ONCE(vpmc_nr_roots, vpmc_nr_roots + 1);
 	ret = vpmc_core_thread_init(&vpmc->user, true, false);
 	if (ret)
 		goto err_root;
