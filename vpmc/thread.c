@@ -10,8 +10,7 @@
  * (a module parameter) after the last per-thread virtual PMC: registering
  * and unregistering patch the scheduler's text, which a program that
  * creates and destroys per-thread counters in a loop should not make
- * happen at every turn (under TCG, x86 guests have hung in that patching,
- * a CPU looping on the int3 in __schedule() while another waited for it):
+ * happen at every turn:
  *  - sched_switch: the previous thread's virtual PMCs are switched out of
  *    their CPU's arbiter, keeping count and distance to the next threshold;
  *    the next thread's are switched in, taking counters by the arbiter's
