@@ -156,8 +156,6 @@ void vpmc_core_user_init_child(struct vpmc_user *child,
 
 /* === core/pmu.c: PMU instances and their description === */
 
-extern struct vpmc_pmu *vpmc_default_pmu;
-
 const struct vpmc_pmu_desc *vpmc_pmu_desc(struct vpmc_pmu *pmu);
 const char *vpmc_pmu_name(struct vpmc_pmu *pmu);
 int vpmc_pmu_event_counters(struct vpmc_pmu *pmu, u64 config,

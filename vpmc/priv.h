@@ -44,6 +44,9 @@ struct vpmc {
 
 extern struct kmem_cache *vpmc_cache;
 
+/* The instance vpmc.ko made at load (vpmc/discovery.c). */
+extern struct vpmc_pmu *vpmc_default_pmu;
+
 /*
  * Entry points that may sleep refuse, with a warning, a caller that may
  * not: a vpmc callback (hard interrupt, interrupts off), any atomic

@@ -32,7 +32,7 @@ static ssize_t backend_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t format_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", vpmc_pmu_desc(vpmc_default_pmu)->event_format);
+	return sysfs_emit(buf, "%s\n", vpmc_event_format());
 }
 
 static ssize_t num_counters_show(struct kobject *kobj,
