@@ -36,13 +36,11 @@
  * CPU went offline since) is released and a new one created.
  *
  * Reads never take perf's mutex: on the event's CPU the PMU's own read
- * folds the hardware into event->count (the method of LTTng's perf
- * contexts); this is NMI-safe for the PMUs perf has.
+ * folds the hardware into event->count (wrapper/perf_event.h).
  *
  * Overflow. perf_event_period() takes a mutex, so set_period() moves the
  * threshold the way perf itself does when it changes a period from an
- * IPI: on the event's CPU, interrupts off, stop the event (folding its
- * count), set its period, start it again with a reload. perf's overflow
+ * IPI, on the event's CPU with interrupts off (wrapper/perf_event.h). perf's overflow
  * handler may run in NMI context, so it hands the counters bound to the
  * event to vpmc_pmu_overflow_nmi().
  * Several counters bound to one event (exclusive virtual PMCs of the same
@@ -75,6 +73,7 @@
 #endif
 
 #include "arch/backends.h"
+#include "wrapper/perf_event.h"
 #ifdef CONFIG_X86
 #include "arch/x86/x86.h"
 #endif
@@ -94,8 +93,6 @@ static const u32 perf_types[VPMC_PERF_TYPES] = {
 	[VPMC_PERF_HARDWARE]	= PERF_TYPE_HARDWARE,
 };
 
-/* perf's MAX_INTERRUPTS: the event is throttled until the next tick. */
-#define PERF_THROTTLED		(~0ULL)
 /* A period that never comes: the event interrupts only when asked to. */
 #define PERF_IDLE_PERIOD	BIT_ULL(62)
 
@@ -236,14 +233,6 @@ static void pb_attr_init(struct perf_event_attr *attr, u64 config)
 	attr->sample_period = PERF_IDLE_PERIOD;
 }
 
-/* NMI-safe: the PMU's read folds the hardware into event->count. */
-static u64 pb_count(struct perf_event *event)
-{
-	if (READ_ONCE(event->oncpu) == smp_processor_id())
-		event->pmu->read(event);
-	return local64_read(&event->count);
-}
-
 static void pb_overflow(struct perf_event *event,
 			struct perf_sample_data *data, struct pt_regs *regs)
 {
@@ -258,41 +247,7 @@ static void pb_overflow(struct perf_event *event,
 /* Move the backing event's next overflow @dist events from now. */
 static void pb_reprogram(struct perf_event *event, u64 dist)
 {
-	struct hw_perf_event *hwc = &event->hw;
-	bool active = READ_ONCE(event->oncpu) == smp_processor_id();
-	bool hrtimer = event->attr.type == PERF_TYPE_SOFTWARE &&
-		       event->attr.config == PERF_COUNT_SW_CPU_CLOCK;
-	u64 counted = 0;
-
-	dist = clamp_t(u64, dist, 1, PERF_IDLE_PERIOD);
-	if (active) {
-		/* As perf's own period change: restart a throttled event now. */
-		if (hwc->interrupts == PERF_THROTTLED)
-			hwc->interrupts = 0;
-		event->pmu->stop(event, PERF_EF_UPDATE);
-		/* cpu-clock's count is up to this local_clock() time. */
-		counted = local64_read(&hwc->prev_count);
-	}
-	hwc->sample_period = dist;
-	hwc->last_period = dist;
-	/*
-	 * Hardware PMUs and the hrtimer-driven cpu-clock count period_left
-	 * down to zero; the other software events count it up from -period.
-	 */
-	if (event->attr.type == PERF_TYPE_SOFTWARE && !hrtimer)
-		local64_set(&hwc->period_left, -(s64)dist);
-	else
-		local64_set(&hwc->period_left, dist);
-	if (active) {
-		event->pmu->start(event, PERF_EF_RELOAD);
-		/*
-		 * cpu-clock starts its clock again at start(): the time from
-		 * stop() to here would be lost at every threshold (4 ms of 20
-		 * in a KCSAN guest), so it counts on from where stop() left.
-		 */
-		if (hrtimer)
-			local64_set(&hwc->prev_count, counted);
-	}
+	vpmc_wrapper_perf_set_period(event, clamp_t(u64, dist, 1, PERF_IDLE_PERIOD));
 }
 
 static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
@@ -502,7 +457,7 @@ static void pb_enable(void *priv, int cpu, unsigned int idx, u64 config)
 	/* Only if event_get() failed when this CPU came online: logged then. */
 	if (!be)
 		return;
-	s->base = pb_count(be->event);
+	s->base = vpmc_wrapper_perf_count(be->event);
 	s->target = s->base + PERF_IDLE_PERIOD;
 	WRITE_ONCE(s->be, be);
 	set_bit(idx, &be->bound);
@@ -517,7 +472,7 @@ static void pb_disable(void *priv, int cpu, unsigned int idx)
 	if (!be)
 		return;
 	clear_bit(idx, &be->bound);
-	s->acc += pb_count(be->event) - s->base;
+	s->acc += vpmc_wrapper_perf_count(be->event) - s->base;
 	WRITE_ONCE(s->be, NULL);
 	/*
 	 * The last counter bound to the event leaves it with the period of
@@ -527,7 +482,7 @@ static void pb_disable(void *priv, int cpu, unsigned int idx)
 	 * storm that soft-locked debug arm64: Documentation/testing.rst).
 	 * Already idle (the common case of a context switch), it is left be.
 	 */
-	if (!be->bound && be->event->hw.sample_period != PERF_IDLE_PERIOD)
+	if (!be->bound && vpmc_wrapper_perf_period(be->event) != PERF_IDLE_PERIOD)
 		pb_reprogram(be->event, PERF_IDLE_PERIOD);
 }
 
@@ -539,7 +494,7 @@ static u64 pb_read(void *priv, int cpu, unsigned int idx)
 
 	if (!be)
 		return s->acc;
-	return s->acc + pb_count(be->event) - s->base;
+	return s->acc + vpmc_wrapper_perf_count(be->event) - s->base;
 }
 
 static void pb_set_period(void *priv, int cpu, unsigned int idx, u64 distance)
@@ -552,7 +507,7 @@ static void pb_set_period(void *priv, int cpu, unsigned int idx, u64 distance)
 
 	if (!be)
 		return;
-	now = pb_count(be->event);
+	now = vpmc_wrapper_perf_count(be->event);
 	pc->slot[idx].target = now + distance;
 	for_each_set_bit(i, &be->bound, VPMC_MAX_COUNTERS) {
 		s64 left = pc->slot[i].target - now;
