@@ -61,9 +61,9 @@ struct vpmc_counter {
  *     be detached under a callback: detaching runs on the same CPU, which
  *     is busy with interrupts disabled.
  *  4. Backend ops are called under the lock and never sleep; the only lock
- *     taken under it is a backend's own innermost raw spinlock (the perf
- *     backend's per-CPU list of backing events) and, to start @unthrottle,
- *     the hrtimer base lock. event_get/event_put, which may sleep, run
+ *     taken under it is a backend's own innermost raw spinlock (struct
+ *     vpmc_backend_ops says so) and, to start @unthrottle, the hrtimer
+ *     base lock. event_get/event_put, which may sleep, run
  *     before attach and after detach, outside it.
  *  5. A per-thread user is attached only while its thread runs, on that
  *     thread's CPU. Its thread's raw spinlock (vpmc_user.tlock, taken with
@@ -79,6 +79,28 @@ struct vpmc_counter {
  *     previous thread left parked (@parked) belongs to no user, and its
  *     backend event outlives it because vpmc_events_put() waits for every
  *     CPU's interrupts to come back on before releasing one.
+ *
+ * Lock order, outermost first; each lock is taken only under those above
+ * it, and only one arbiter lock is ever held:
+ *
+ *   vpmc_thread_mutex            (vpmc/thread.c: per-thread creation, hooks)
+ *     vpmc_events_mutex          (core/hotplug.c: every event_get/event_put)
+ *       a backend's mutex        (around its event_get/event_put)
+ *         cpu_hotplug_lock, read (a backend may take it; core only looks at
+ *                                 the online CPUs or reads an offline CPU's
+ *                                 user)
+ *           vpmc_hotplug_mutex   (core/hotplug.c; the hotplug callbacks
+ *                                 hold it under the write lock)
+ *
+ *   rq lock                      (held only by the context-switch hook)
+ *   vpmc_tasks_lock              (vpmc/task.c: the thread hash)
+ *     vpmc_core_task.lock        (rule 5; under the rq lock in the hook)
+ *       vpmc_cpu.lock            (rule 1)
+ *         a backend's raw spinlock, or the hrtimer base lock (rule 4)
+ *   vpmc_inherit_lock            (vpmc/thread.c: nothing is taken under it)
+ *
+ * No work item is queued under a task lock (waking a worker takes a rq
+ * lock): callbacks owed there go through the CPU's irq_work.
  */
 
 /**

@@ -69,9 +69,10 @@ struct vpmc_pmu_desc {
  *	if it then interrupts for an older period, vpmc_pmu_overflow() does.
  *
  * @enable, @disable, @read and @set_period run on @cpu (the current CPU)
- * with interrupts disabled and the CPU's arbiter lock held; @enable is only
- * asked for an event some virtual PMC of @cpu holds an @event_get on. @priv
- * is the pointer given to vpmc_pmu_create().
+ * with interrupts disabled and the CPU's arbiter lock held, so they never
+ * sleep and take no lock but the backend's own innermost raw spinlock;
+ * @enable is only asked for an event some virtual PMC of @cpu holds an
+ * @event_get on. @priv is the pointer given to vpmc_pmu_create().
  */
 struct vpmc_backend_ops {
 	const char *name;

@@ -29,12 +29,8 @@
  * backend like perf, whose counters are created by sleeping, be switched
  * in atomically. See Documentation/design.rst for the cost in counters.
  *
- * Locking: a thread's lock is core's (struct vpmc_core_task, rule 5 of
- * core/arbiter.h: runqueue lock -> task lock -> arbiter lock), taken
- * inside core's calls. vpmc_tasks_lock (vpmc/task.c) and
- * vpmc_inherit_lock (inheritance) are innermost raw spinlocks, never held
- * across another; vpmc_thread_mutex (process context) serialises creation
- * with the hooks' registration and is taken before all of these.
+ * Locking: a thread's lock is core's (struct vpmc_core_task), taken
+ * inside core's calls; the order of all locks is in core/arbiter.h.
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 
