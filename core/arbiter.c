@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The physical-PMC arbiter: which user holds which counter of each CPU,
+ * The physical-PMC arbiter: which claim holds which counter of each CPU,
  * who waits, and when each counter must next interrupt.
  *
- * Placement of a user (arb_place()), in order:
+ * Placement of a claim (arb_place()), in order:
  *  1. share a counter already counting the same event (neither EXCLUSIVE);
  *  2. take a free allowed counter, fixed counters first (within a context
  *     switch, one the previous thread left counting the same event before
  *     any: see core/switch.c);
- *  3. preempt the allowed counter whose strongest user is weakest, if every
- *     user on it has a strictly lower priority and none is PINNED; its
- *     users move to the waiting list.
- * After every change, waiting users are placed again, highest priority
- * first (arb_rebalance()), so no waiting user could run on a counter held by a
+ *  3. preempt the allowed counter whose strongest claim is weakest, if every
+ *     claim on it has a strictly lower priority and none is PINNED; its
+ *     claims move to the waiting list.
+ * After every change, waiting claims are placed again, highest priority
+ * first (arb_rebalance()), so no waiting claim could run on a counter held by a
  * lower priority.
  *
  * Counts: each counter's raw value is extended to a 64-bit count by
- * ctr_update(); a user's count is the counter's progress since it started
+ * ctr_update(); a claim's count is the counter's progress since it started
  * counting (@base) plus what it had before (@saved).
  *
- * Overflow thresholds are kept like timers: each started user with a period
+ * Overflow thresholds are kept like timers: each started claim with a period
  * has its next threshold, in its counter's 64-bit count, in the counter's
  * timerqueue. The counter is programmed to interrupt at the earliest one,
  * or at half its range when there is none, so no wrap is ever missed. A
@@ -32,7 +32,7 @@
  * read.c, overflow.c, switch.c and hotplug.c, their hot helpers in
  * arbiter_inline.h, and what the arbiter shows of itself in debug.c.
  *
- * Locking: the rules are written once, above struct vpmc_cpu in
+ * Locking: the rules are written once, above struct vpmc_arbiter in
  * core/arbiter.h; arb_assert_locked() asserts them in the helpers that
  * rely on them.
  */
@@ -50,14 +50,14 @@
 /* === Counters === */
 
 /* Program counter @idx for threshold @next, or half its range if NULL. */
-void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		       unsigned int idx, struct timerqueue_node *next)
 {
-	struct vpmc_counter *c = &vc->ctr[idx];
+	struct vpmc_counter *c = &arb->ctr[idx];
 	u64 dist = c->mask >> 1;
 
-	arb_assert_locked(vc);
-	ctr_update(pmu, vc, idx);
+	arb_assert_locked(arb);
+	ctr_update(pmu, arb, idx);
 	if (next) {
 		s64 left = next->expires - (s64)c->count;
 
@@ -66,199 +66,199 @@ void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
 			left = 1;
 		dist = min_t(u64, dist, left);
 	}
-	pmu->ops->set_period(pmu->priv, vc->cpu, idx, dist);
-	c->prev = pmu->ops->read(pmu->priv, vc->cpu, idx);
+	pmu->ops->set_period(pmu->priv, arb->cpu, idx, dist);
+	c->prev = pmu->ops->read(pmu->priv, arb->cpu, idx);
 	c->armed = next;
 }
 
-/* The strongest priority on counter @c; INT_MAX if a user is pinned. */
+/* The strongest priority on counter @c; INT_MAX if a claim is pinned. */
 int arb_ctr_top_prio(struct vpmc_counter *c)
 {
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	int top = INT_MIN;
 
-	hlist_for_each_entry(user, &c->users, cnode) {
-		if (user->flags & VPMC_F_PINNED)
+	hlist_for_each_entry(claim, &c->claims, cnode) {
+		if (claim->flags & VPMC_F_PINNED)
 			return INT_MAX;
-		top = max(top, user->prio);
+		top = max(top, claim->prio);
 	}
 	return top;
 }
 
-/* === Users === */
+/* === Claims === */
 
 /* Call the callbacks an operation owes; the lock is dropped (rule 3). */
 void arb_run_notify(struct list_head *notify)
 {
-	struct vpmc_user *user, *tmp;
+	struct vpmc_claim *claim, *tmp;
 
-	list_for_each_entry_safe(user, tmp, notify, notify) {
-		bool running = user->state == VPMC_USER_ACTIVE;
+	list_for_each_entry_safe(claim, tmp, notify, notify) {
+		bool running = claim->state == VPMC_CLAIM_ACTIVE;
 
-		list_del_init(&user->notify);
-		if (!user_attached(user) || running == user->reported)
+		list_del_init(&claim->notify);
+		if (!claim_attached(claim) || running == claim->reported)
 			continue;
 		/* One that never had a counter has lost none (yet). */
-		if (!running && !user->held)
+		if (!running && !claim->held)
 			continue;
-		user->reported = running;
-		user->preempted(user, running);
+		claim->reported = running;
+		claim->preempted(claim, running);
 	}
 }
 
 /* === Placement === */
 
 /* __place() out of line, for all but the context switch. */
-int arb_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-	      struct vpmc_user *user, int *how)
+int arb_place(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
+	      struct vpmc_claim *claim, int *how)
 {
-	return __place(pmu, vc, user, how);
+	return __place(pmu, arb, claim, how);
 }
 
-/* Move every user of counter @idx to the waiting list. */
-void arb_ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+/* Move every claim of counter @idx to the waiting list. */
+void arb_ctr_evict(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		   unsigned int idx, struct list_head *notify)
 {
-	struct vpmc_counter *c = &vc->ctr[idx];
-	struct vpmc_user *user, *tmp;
+	struct vpmc_counter *c = &arb->ctr[idx];
+	struct vpmc_claim *claim, *tmp;
 	struct hlist_node *next;
 	LIST_HEAD(evicted);
 
-	arb_assert_locked(vc);
-	ctr_update(pmu, vc, idx);
-	hlist_for_each_entry_safe(user, next, &c->users, cnode) {
-		user_times(user);
-		if (user->started)
-			user_freeze(vc, user);
-		ctr_put(pmu, vc, user, NULL);
+	arb_assert_locked(arb);
+	ctr_update(pmu, arb, idx);
+	hlist_for_each_entry_safe(claim, next, &c->claims, cnode) {
+		claim_times(claim);
+		if (claim->started)
+			claim_freeze(arb, claim);
+		ctr_drop_claim(pmu, arb, claim, NULL);
 		/* Newest first there: onto @evicted in reverse, oldest first. */
-		list_add(&user->node, &evicted);
+		list_add(&claim->node, &evicted);
 	}
-	list_for_each_entry_safe(user, tmp, &evicted, node) {
-		list_del(&user->node);
-		user_wait(vc, user);
-		user_notify(notify, user);
+	list_for_each_entry_safe(claim, tmp, &evicted, node) {
+		list_del(&claim->node);
+		claim_wait(arb, claim);
+		claim_notify(notify, claim);
 	}
 }
 
-/* Give waiting users counters, highest priority first, until none fits. */
-void arb_rebalance(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+/* Give waiting claims counters, highest priority first, until none fits. */
+void arb_rebalance(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		   struct list_head *notify)
 {
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	int idx, how;
 
-	arb_assert_locked(vc);
+	arb_assert_locked(arb);
 	/* A CPU going offline takes everyone off; nobody is placed. */
-	if (!vc->online)
+	if (!arb->online)
 		return;
 	/*
-	 * Ends: each pass either shrinks the waiting list or replaces users
+	 * Ends: each pass either shrinks the waiting list or replaces claims
 	 * of a counter by a strictly stronger one, which raises the sorted
 	 * list of active priorities; there are finitely many.
 	 */
 again:
-	list_for_each_entry(user, &vc->waiting, node) {
-		idx = arb_place(pmu, vc, user, &how);
+	list_for_each_entry(claim, &arb->waiting, node) {
+		idx = arb_place(pmu, arb, claim, &how);
 		if (idx < 0)
 			continue;
-		list_del_init(&user->node);
+		list_del_init(&claim->node);
 		if (how == PLACE_PREEMPT)
-			arb_ctr_evict(pmu, vc, idx, notify);
-		user_place(pmu, vc, user, idx, local_clock());
-		user_notify(notify, user);
+			arb_ctr_evict(pmu, arb, idx, notify);
+		claim_place(pmu, arb, claim, idx, local_clock());
+		claim_notify(notify, claim);
 		goto again;
 	}
 }
 
-/* user_take_off(), then the waiting users get what it freed. */
-void arb_user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-		     struct vpmc_user *user, struct list_head *notify)
+/* claim_take_off(), then the waiting claims get what it freed. */
+void arb_claim_remove(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
+		      struct vpmc_claim *claim, struct list_head *notify)
 {
-	user_take_off(pmu, vc, user, NULL);
-	arb_rebalance(pmu, vc, notify);
+	claim_take_off(pmu, arb, claim, NULL);
+	arb_rebalance(pmu, arb, notify);
 }
 
-void arb_event_put(struct vpmc_user *user)
+void claim_event_put(struct vpmc_claim *claim)
 {
-	if (user->evref && user->pmu->ops->event_put)
-		user->pmu->ops->event_put(user->pmu->priv, user->cpu, user->config);
-	user->evref = false;
+	if (claim->evref && claim->pmu->ops->event_put)
+		claim->pmu->ops->event_put(claim->pmu->priv, claim->cpu, claim->config);
+	claim->evref = false;
 }
 
-int arb_event_get(struct vpmc_user *user)
+int claim_event_get(struct vpmc_claim *claim)
 {
 	int ret = 0;
 
-	if (user->pmu->ops->event_get)
-		ret = user->pmu->ops->event_get(user->pmu->priv, user->cpu,
-						user->config);
-	user->evref = !ret;
+	if (claim->pmu->ops->event_get)
+		ret = claim->pmu->ops->event_get(claim->pmu->priv, claim->cpu,
+						claim->config);
+	claim->evref = !ret;
 	return ret;
 }
 
-void arb_user_init(struct vpmc_user *user)
+void arb_claim_init(struct vpmc_claim *claim)
 {
-	user->state = VPMC_USER_DETACHED;
-	user->started = false;
-	user->reported = true;
-	user->dead = false;
-	user->held = false;
-	user->waited = false;
-	user->overdue = false;
-	user->evref = false;
-	user->saved = 0;
-	user->next = user->period;
-	user->time_enabled = 0;
-	user->time_running = 0;
-	INIT_LIST_HEAD(&user->node);
-	INIT_LIST_HEAD(&user->notify);
-	timerqueue_init(&user->tq);
+	claim->state = VPMC_CLAIM_DETACHED;
+	claim->started = false;
+	claim->reported = true;
+	claim->dead = false;
+	claim->held = false;
+	claim->waited = false;
+	claim->overdue = false;
+	claim->evref = false;
+	claim->saved = 0;
+	claim->next = claim->period;
+	claim->time_enabled = 0;
+	claim->time_running = 0;
+	INIT_LIST_HEAD(&claim->node);
+	INIT_LIST_HEAD(&claim->notify);
+	timerqueue_init(&claim->tq);
 }
 
-/* === Users === */
+/* === Claims === */
 
-static atomic_t arb_user_ids = ATOMIC_INIT(0);
+static atomic_t arb_claim_ids = ATOMIC_INIT(0);
 
 /**
- * vpmc_core_user_init() - set what a new user is
- * @user: the user, zeroed, not yet attached or given to a thread
+ * vpmc_core_claim_init() - set what a new claim is
+ * @claim: the claim, zeroed, not yet attached or given to a thread
  * @cfg: what it is; copied
  *
  * Context: any.
  */
-void vpmc_core_user_init(struct vpmc_user *user,
-			 const struct vpmc_user_cfg *cfg)
+void vpmc_core_claim_init(struct vpmc_claim *claim,
+			  const struct vpmc_claim_cfg *cfg)
 {
-	user->pmu = cfg->pmu;
-	user->cpu = cfg->cpu;
-	user->id = atomic_inc_return(&arb_user_ids);
-	user->config = cfg->config;
-	user->prio = cfg->prio;
-	user->flags = cfg->flags;
-	user->allowed = cfg->allowed;
-	user->period = cfg->period;
-	user->overflow = cfg->overflow;
-	user->preempted = cfg->preempted;
-	user->hotplug = cfg->hotplug;
+	claim->pmu = cfg->pmu;
+	claim->cpu = cfg->cpu;
+	claim->id = atomic_inc_return(&arb_claim_ids);
+	claim->config = cfg->config;
+	claim->prio = cfg->prio;
+	claim->flags = cfg->flags;
+	claim->allowed = cfg->allowed;
+	claim->period = cfg->period;
+	claim->overflow = cfg->overflow;
+	claim->preempted = cfg->preempted;
+	claim->hotplug = cfg->hotplug;
 }
 
 /**
- * vpmc_core_user_init_child() - set what an inherited user is
- * @child: the user, zeroed, not yet given to a thread
- * @parent: the user it inherits from
+ * vpmc_core_claim_init_child() - set what an inherited claim is
+ * @child: the claim, zeroed, not yet given to a thread
+ * @parent: the claim it inherits from
  * @cpu: the CPU its thread is on now
  *
  * The child counts @parent's event with its priority, flags, counters and
- * overflow and preemption callbacks; it has no period (inheriting users
- * have none) and no hotplug callback (per-thread users get none).
+ * overflow and preemption callbacks; it has no period (inheriting claims
+ * have none) and no hotplug callback (per-thread claims get none).
  *
  * Context: any.
  */
-void vpmc_core_user_init_child(struct vpmc_user *child,
-			       const struct vpmc_user *parent, int cpu)
+void vpmc_core_claim_init_child(struct vpmc_claim *child,
+				const struct vpmc_claim *parent, int cpu)
 {
-	const struct vpmc_user_cfg cfg = {
+	const struct vpmc_claim_cfg cfg = {
 		.pmu = parent->pmu,
 		.cpu = cpu,
 		.config = parent->config,
@@ -269,50 +269,50 @@ void vpmc_core_user_init_child(struct vpmc_user *child,
 		.preempted = parent->preempted,
 	};
 
-	vpmc_core_user_init(child, &cfg);
+	vpmc_core_claim_init(child, &cfg);
 }
 
 /* === Building the arbiters === */
 
 /* A fault-injection site (Documentation/testing.rst): it only allocates. */
-static noinline struct vpmc_cpu *vpmc_cpu_alloc(unsigned int n, int cpu)
+static noinline struct vpmc_arbiter *arb_alloc(unsigned int n, int cpu)
 {
-	struct vpmc_cpu *vc;
+	struct vpmc_arbiter *arb;
 
-	return kzalloc_node(struct_size(vc, ctr, n), GFP_KERNEL, cpu_to_node(cpu));
+	return kzalloc_node(struct_size(arb, ctr, n), GFP_KERNEL, cpu_to_node(cpu));
 }
 
-ALLOW_ERROR_INJECTION(vpmc_cpu_alloc, NULL);
+ALLOW_ERROR_INJECTION(arb_alloc, NULL);
 
 /* The arbiter of @cpu for @pmu, whose description is final; NULL: no memory. */
-struct vpmc_cpu *arb_cpu_create(struct vpmc_pmu *pmu, int cpu)
+struct vpmc_arbiter *arb_cpu_create(struct vpmc_pmu *pmu, int cpu)
 {
 	unsigned int i, n = pmu->desc.num_counters;
-	struct vpmc_cpu *vc;
+	struct vpmc_arbiter *arb;
 
-	vc = vpmc_cpu_alloc(n, cpu);
-	if (!vc)
+	arb = arb_alloc(n, cpu);
+	if (!arb)
 		return NULL;
-	raw_spin_lock_init(&vc->lock);
-	seqcount_raw_spinlock_init(&vc->seq, &vc->lock);
-	vc->cpu = cpu;
-	INIT_LIST_HEAD(&vc->waiting);
-	INIT_LIST_HEAD(&vc->offline);
-	INIT_LIST_HEAD(&vc->later);
-	INIT_HLIST_NODE(&vc->park_node);
-	vc->pmu = pmu;
-	arb_overflow_init(vc);
+	raw_spin_lock_init(&arb->lock);
+	seqcount_raw_spinlock_init(&arb->seq, &arb->lock);
+	arb->cpu = cpu;
+	INIT_LIST_HEAD(&arb->waiting);
+	INIT_LIST_HEAD(&arb->offline);
+	INIT_LIST_HEAD(&arb->later);
+	INIT_HLIST_NODE(&arb->park_node);
+	arb->pmu = pmu;
+	arb_overflow_init(arb);
 	for (i = 0; i < n; i++) {
-		INIT_HLIST_HEAD(&vc->ctr[i].users);
-		timerqueue_init_head(&vc->ctr[i].tq);
-		vc->ctr[i].mask = GENMASK_ULL(pmu->desc.counters[i].width - 1, 0);
+		INIT_HLIST_HEAD(&arb->ctr[i].claims);
+		timerqueue_init_head(&arb->ctr[i].tq);
+		arb->ctr[i].mask = GENMASK_ULL(pmu->desc.counters[i].width - 1, 0);
 	}
-	return vc;
+	return arb;
 }
 
-/* Free an arbiter with no users, once its backend is gone. */
-void arb_cpu_destroy(struct vpmc_cpu *vc)
+/* Free an arbiter with no claims, once its backend is gone. */
+void arb_cpu_destroy(struct vpmc_arbiter *arb)
 {
-	arb_overflow_exit(vc);
-	kfree(vc);
+	arb_overflow_exit(arb);
+	kfree(arb);
 }

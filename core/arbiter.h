@@ -18,24 +18,24 @@
 
 /**
  * struct vpmc_counter - one physical counter of one CPU
- * @config: the event it counts, while it has users
- * @exclusive: its only user asked for VPMC_F_EXCLUSIVE
+ * @config: the event it counts, while it has claims
+ * @exclusive: its only claim asked for VPMC_F_EXCLUSIVE
  * @armed: programmed for a threshold since it was enabled (ctr_program())
- * @nr_users: users on @users
- * @users: ACTIVE users sharing it (vpmc_user.cnode), newest first
- * @count: 64-bit count since it was given to its first user
+ * @nr_claims: claims on @claims
+ * @claims: ACTIVE claims sharing it (vpmc_claim.cnode), newest first
+ * @count: 64-bit count since it was given to its first claim
  * @prev: raw value at the last update
  * @mask: its width as a mask; constant
- * @tq: thresholds of its started users with a period, earliest cached
+ * @tq: thresholds of its started claims with a period, earliest cached
  *
- * All but @mask are guarded by the owning vpmc_cpu's lock.
+ * All but @mask are guarded by the owning vpmc_arbiter's lock.
  */
 struct vpmc_counter {
 	u64 config;
 	bool exclusive;
 	bool armed;
-	unsigned int nr_users;
-	struct hlist_head users;
+	unsigned int nr_claims;
+	struct hlist_head claims;
 	u64 count;
 	u64 prev;
 	u64 mask;
@@ -44,20 +44,20 @@ struct vpmc_counter {
 
 /*
  * Locking rules:
- *  1. Each CPU's arbiter (struct vpmc_cpu) is guarded by its raw spinlock,
+ *  1. Each CPU's arbiter (struct vpmc_arbiter) is guarded by its raw spinlock,
  *     always taken on that CPU with interrupts disabled (but for a CPU
- *     vpmc has down: detach and read of its OFFLINE users lock it from
+ *     vpmc has down: detach and read of its OFFLINE claims lock it from
  *     elsewhere; arb_assert_locked() checks both). Everything that
  *     touches a CPU's counters runs on that CPU: callers elsewhere go
- *     through vpmc_pmu_call() (an IPI), because backends such as x86 can
+ *     through vpmc_cpu_call() (an IPI), because backends such as x86 can
  *     only program their own CPU.
- *  2. vpmc_cpu.seq is odd while the lock holder changes arbiter state.
+ *  2. vpmc_arbiter.seq is odd while the lock holder changes arbiter state.
  *     vpmc_core_read_local() reads under it without the lock, so it works
  *     in NMI context; an NMI that finds it odd has interrupted the writer on
  *     its own CPU and answers -EAGAIN instead of waiting. vpmc_core_read()
- *     of a system-wide user from its own CPU reads under it as well.
- *  3. Callbacks run on their user's CPU with interrupts disabled and the
- *     lock dropped, so they may operate on users of this CPU. No user can
+ *     of a system-wide claim from its own CPU reads under it as well.
+ *  3. Callbacks run on their claim's CPU with interrupts disabled and the
+ *     lock dropped, so they may operate on claims of this CPU. No claim can
  *     be detached under a callback: detaching runs on the same CPU, which
  *     is busy with interrupts disabled.
  *  4. Backend ops are called under the lock and never sleep; the only lock
@@ -65,19 +65,19 @@ struct vpmc_counter {
  *     vpmc_backend_ops says so) and, to start @unthrottle, the hrtimer
  *     base lock. event_get/event_put, which may sleep, run
  *     before attach and after detach, outside it.
- *  5. A per-thread user is attached only while its thread runs, on that
- *     thread's CPU. Its thread's raw spinlock (vpmc_user.tlock, taken with
+ *  5. A per-thread claim is attached only while its thread runs, on that
+ *     thread's CPU. Its thread's raw spinlock (vpmc_claim.tlock, taken with
  *     interrupts disabled) is taken outside the arbiter lock and held by
  *     whoever attaches or detaches it: the context-switch hook (under the
  *     runqueue lock: rq lock -> tlock -> arbiter lock), and every other
- *     operation, which runs where the user is attached or, while it is
- *     DETACHED, anywhere with only tlock held (a detached user has no
+ *     operation, which runs where the claim is attached or, while it is
+ *     DETACHED, anywhere with only tlock held (a detached claim has no
  *     counter, so its fields are all tlock guards). Callbacks owed by a
  *     context switch cannot run under the runqueue lock: they are queued
  *     on @later and delivered by @work. The hook holds one thread's tlock
  *     at a time, and the arbiter lock only under it; a counter the
- *     previous thread left parked (@parked) belongs to no user, and its
- *     backend event outlives it because vpmc_events_put() waits for every
+ *     previous thread left parked (@parked) belongs to no claim, and its
+ *     backend event outlives it because vpmc_events_release_all() waits for every
  *     CPU's interrupts to come back on before releasing one.
  *
  * Lock order, outermost first; each lock is taken only under those above
@@ -88,14 +88,14 @@ struct vpmc_counter {
  *       a backend's mutex        (around its event_get/event_put)
  *         cpu_hotplug_lock, read (a backend may take it; core only looks at
  *                                 the online CPUs or reads an offline CPU's
- *                                 user)
+ *                                 claim)
  *           vpmc_hotplug_mutex   (core/hotplug.c; the hotplug callbacks
  *                                 hold it under the write lock)
  *
  *   rq lock                      (held only by the context-switch hook)
- *   vpmc_tasks_lock              (vpmc/task.c: the thread hash)
+ *   vpmc_watched_lock              (vpmc/task.c: the thread hash)
  *     vpmc_core_task.lock        (rule 5; under the rq lock in the hook)
- *       vpmc_cpu.lock            (rule 1)
+ *       vpmc_arbiter.lock            (rule 1)
  *         a backend's raw spinlock, or the hrtimer base lock (rule 4)
  *   vpmc_inherit_lock            (vpmc/thread.c: nothing is taken under it)
  *
@@ -104,19 +104,19 @@ struct vpmc_counter {
  */
 
 /**
- * struct vpmc_cpu - the arbiter of one CPU
- * @lock: guards everything here and the arbiter fields of its users;
+ * struct vpmc_arbiter - the arbiter of one CPU
+ * @lock: guards everything here and the arbiter fields of its claims;
  *	rules 1-4 above
  * @seq: odd while @lock's holder changes counts; lets NMIs read
  * @cpu: the CPU
- * @nr_users: users attached (ACTIVE or WAITING)
+ * @nr_claims: claims attached (ACTIVE or WAITING)
  * @online: the CPU is up as far as vpmc is concerned (core/hotplug.c)
- * @waiting: WAITING users, highest priority first, oldest first within one
- * @offline: OFFLINE system-wide users, while @online is false
- * @later: users whose preemption callback a context switch deferred
+ * @waiting: WAITING claims, highest priority first, oldest first within one
+ * @offline: OFFLINE system-wide claims, while @online is false
+ * @later: claims whose preemption callback a context switch deferred
  * @pmu: the instance it belongs to
- * @used: counters with users (nr_users > 0)
- * @parked: counters a context switch left counting with no user; empty
+ * @used: counters with claims (nr_claims > 0)
+ * @parked: counters a context switch left counting with no claim; empty
  *	outside a context switch (core/switch.c)
  * @park_node: in that switch's list of arbiters with parked counters
  * @pending: counters whose overflow an NMI deferred (atomic bitops, no lock)
@@ -129,8 +129,8 @@ struct vpmc_counter {
  *	fires, because overflow callbacks took more than the PMU's share of
  *	the CPU (vpmc_pmu.ovf_pct) in the current window
  * @catchup: counters unthrottled with thresholds still overdue: each
- *	overdue user fires once, for the last threshold it passed
- * @cb_user: the user whose overflow callback runs now, or NULL
+ *	overdue claim fires once, for the last threshold it passed
+ * @cb_claim: the claim whose overflow callback runs now, or NULL
  * @cb_count: the count that callback was given (vpmc_core_write() from it
  *	keeps the events counted since)
  * @ovf_window: the PMU's clock at the start of the current window
@@ -143,11 +143,11 @@ struct vpmc_counter {
  * @ctr: the counters, vpmc_pmu_desc.num_counters of them (last, so KASAN
  *	catches an overrun)
  */
-struct vpmc_cpu {
+struct vpmc_arbiter {
 	raw_spinlock_t lock;
 	seqcount_raw_spinlock_t seq;
 	int cpu;
-	unsigned int nr_users;
+	unsigned int nr_claims;
 	bool online;
 	struct list_head waiting;
 	struct list_head offline;
@@ -161,7 +161,7 @@ struct vpmc_cpu {
 	struct irq_work work;
 	unsigned long throttled;
 	unsigned long catchup;
-	struct vpmc_user *cb_user;
+	struct vpmc_claim *cb_claim;
 	u64 cb_count;
 	u64 ovf_window;
 	u64 ovf_spent;
@@ -176,12 +176,12 @@ struct vpmc_cpu {
  * @ops: the backend
  * @priv: the backend's instance
  * @desc: what the backend described; constant after creation
- * @nr_users: users attached on all CPUs
+ * @nr_claims: claims attached on all CPUs
  * @ovf_pct: the share of each CPU, in percent, overflow callbacks may take
  *	in a window before its counters are throttled; 0: no limit
  *	(READ_ONCE: vpmc_pmu_set_overflow_limit() changes it any time)
  * @clock: what measures the callbacks' time: local_clock(), or a clock a
- *	test controls (vpmc_pmu_set_clock(), before any user)
+ *	test controls (vpmc_pmu_set_clock(), before any claim)
  * @node: in core/hotplug.c's list of instances
  * @cpus: one arbiter per possible CPU (NULL for impossible ones)
  */
@@ -189,16 +189,16 @@ struct vpmc_pmu {
 	const struct vpmc_backend_ops *ops;
 	void *priv;
 	struct vpmc_pmu_desc desc;
-	atomic_t nr_users;
+	atomic_t nr_claims;
 	unsigned int ovf_pct;
 	u64 (*clock)(void);
 	struct list_head node;
-	struct vpmc_cpu *cpus[];
+	struct vpmc_arbiter *cpus[];
 };
 
 /**
- * struct vpmc_switch - a context switch's batch of users (core/switch.c)
- * @now: the switch's time (local_clock()) for all its users' times; 0
+ * struct vpmc_switch - a context switch's batch of claims (core/switch.c)
+ * @now: the switch's time (local_clock()) for all its claims' times; 0
  *	until the first needs it
  * @notify: preemption callbacks owed, handed to each arbiter's irq_work
  * @parked: arbiters with counters parked by this switch
@@ -210,58 +210,58 @@ struct vpmc_switch {
 };
 
 /**
- * struct vpmc_call - an operation on one user, carried to the user's CPU
- * @user: the user
+ * struct vpmc_call - an operation on one claim, carried to the claim's CPU
+ * @claim: the claim
  * @arg: the op's argument (a count, a period)
- * @value: where a read puts the user's value
+ * @value: where a read puts the claim's value
  * @ret: the op's result
- * @moved: a per-thread user's thread was found elsewhere: send it again
- * @fn: what runs on the user's CPU (arb_call_op(), or another function)
- * @op: what arb_call_op() runs, with what guards the user (rule 5)
+ * @moved: a per-thread claim's thread was found elsewhere: send it again
+ * @fn: what runs on the claim's CPU (arb_call_op(), or another function)
+ * @op: what arb_call_op() runs, with what guards the claim (rule 5)
  * @ops: vpmc_core_swap()'s ops
  * @nr: how many
- * @user_of: the user of an op's virtual PMC
+ * @claim_of: the claim of an op's virtual PMC
  */
 struct vpmc_call {
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	u64 arg;
 	struct vpmc_value *value;
 	int ret;
 	bool moved;
 	smp_call_func_t fn;
-	void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call);
+	void (*op)(struct vpmc_arbiter *arb, struct vpmc_call *call);
 	const struct vpmc_swap_op *ops;
 	unsigned int nr;
-	struct vpmc_user *(*user_of)(struct vpmc *vpmc);
+	struct vpmc_claim *(*claim_of)(struct vpmc *vpmc);
 };
 
 /* core/arbiter.c: counters, placement, eviction, rebalancing */
-struct vpmc_cpu *arb_cpu_create(struct vpmc_pmu *pmu, int cpu);
-void arb_cpu_destroy(struct vpmc_cpu *vc);
-void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+struct vpmc_arbiter *arb_cpu_create(struct vpmc_pmu *pmu, int cpu);
+void arb_cpu_destroy(struct vpmc_arbiter *arb);
+void arb_ctr_reprogram(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		       unsigned int idx, struct timerqueue_node *next);
 int arb_ctr_top_prio(struct vpmc_counter *c);
-void arb_ctr_evict(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+void arb_ctr_evict(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		   unsigned int idx, struct list_head *notify);
-int arb_place(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-	      struct vpmc_user *user, int *how);
-void arb_rebalance(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
+int arb_place(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
+	      struct vpmc_claim *claim, int *how);
+void arb_rebalance(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
 		   struct list_head *notify);
-void arb_user_remove(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-		     struct vpmc_user *user, struct list_head *notify);
+void arb_claim_remove(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
+		      struct vpmc_claim *claim, struct list_head *notify);
 void arb_run_notify(struct list_head *notify);
-void arb_user_init(struct vpmc_user *user);
-int arb_event_get(struct vpmc_user *user);
-void arb_event_put(struct vpmc_user *user);
+void arb_claim_init(struct vpmc_claim *claim);
+int claim_event_get(struct vpmc_claim *claim);
+void claim_event_put(struct vpmc_claim *claim);
 
-/* core/call.c: operations carried to a user's CPU */
+/* core/call.c: operations carried to a claim's CPU */
 void arb_call_op(void *info);
-int arb_user_op(struct vpmc_user *user,
-		void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call),
+int arb_claim_op(struct vpmc_claim *claim,
+		 void (*op)(struct vpmc_arbiter *arb, struct vpmc_call *call),
 		struct vpmc_call *call);
 
 /* core/overflow.c */
-void arb_overflow_init(struct vpmc_cpu *vc);
-void arb_overflow_exit(struct vpmc_cpu *vc);
+void arb_overflow_init(struct vpmc_arbiter *arb);
+void arb_overflow_exit(struct vpmc_arbiter *arb);
 
 #endif /* _VPMC_CORE_ARBITER_H */

@@ -93,6 +93,6 @@ void *vpmc_pmu_priv(struct vpmc_pmu *pmu);
 void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx);
 void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx);
 void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu);
-int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info);
+int vpmc_cpu_call(int cpu, smp_call_func_t fn, void *info);
 
 #endif /* _VPMC_CORE_BACKEND_H */

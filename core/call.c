@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Operations on one user, each run on its CPU (an IPI, or here): attach,
+ * Operations on one claim, each run on its CPU (an IPI, or here): attach,
  * detach, start, stop, write, set the period, swap, and which counter.
- * One trampoline, arb_call_op(), runs every op of one user with its locks;
- * user_call() gets it to the user's CPU, following a per-thread user's
+ * One trampoline, arb_call_op(), runs every op of one claim with its locks;
+ * claim_call() gets it to the claim's CPU, following a per-thread claim's
  * thread from CPU to CPU as perf's task_function_call() does.
  *
  * Locking: rules 1 and 5 of core/arbiter.h.
@@ -20,7 +20,7 @@
 #include "arbiter_inline.h"
 
 /**
- * vpmc_pmu_call() - run @fn on @cpu with interrupts disabled
+ * vpmc_cpu_call() - run @fn on @cpu with interrupts disabled
  * @cpu: the CPU
  * @fn: the function
  * @info: its argument
@@ -30,7 +30,7 @@
  * Return: 0, -ENODEV if @cpu is offline, -EINVAL if called from a context
  * that cannot reach @cpu.
  */
-int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info)
+int vpmc_cpu_call(int cpu, smp_call_func_t fn, void *info)
 {
 	unsigned long flags;
 	int ret = 0;
@@ -49,32 +49,32 @@ int vpmc_pmu_call(int cpu, smp_call_func_t fn, void *info)
 	put_cpu();
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(vpmc_pmu_call, VPMC_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(vpmc_cpu_call, VPMC_INTERNAL);
 
 static void __attach(void *info)
 {
 	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_pmu *pmu = user->pmu;
-	struct vpmc_cpu *vc = user_cpu(user);
+	struct vpmc_claim *claim = call->claim;
+	struct vpmc_pmu *pmu = claim->pmu;
+	struct vpmc_arbiter *arb = claim_arb(claim);
 	LIST_HEAD(notify);
 	int idx, how;
 
-	vc_lock(vc);
-	idx = vc->online ? arb_place(pmu, vc, user, &how) : -ENODEV;
+	arb_lock(arb);
+	idx = arb->online ? arb_place(pmu, arb, claim, &how) : -ENODEV;
 	if (idx < 0) {
 		/* Nothing was changed: arb_place() only looks. */
-		vc_unlock(vc);
+		arb_unlock(arb);
 		call->ret = idx;
 		return;
 	}
-	user->tstamp = local_clock();
+	claim->tstamp = local_clock();
 	if (how == PLACE_PREEMPT)
-		arb_ctr_evict(pmu, vc, idx, &notify);
-	user_place(pmu, vc, user, idx, user->tstamp);
-	vc->nr_users++;
-	arb_rebalance(pmu, vc, &notify);
-	vc_unlock(vc);
+		arb_ctr_evict(pmu, arb, idx, &notify);
+	claim_place(pmu, arb, claim, idx, claim->tstamp);
+	arb->nr_claims++;
+	arb_rebalance(pmu, arb, &notify);
+	arb_unlock(arb);
 	arb_run_notify(&notify);
 	call->ret = 0;
 }
@@ -82,27 +82,27 @@ static void __attach(void *info)
 static void __detach(void *info)
 {
 	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_cpu *vc = user_cpu(user);
+	struct vpmc_claim *claim = call->claim;
+	struct vpmc_arbiter *arb = claim_arb(claim);
 	LIST_HEAD(notify);
 
-	vc_lock(vc);
-	if (user->state == VPMC_USER_OFFLINE) {
+	arb_lock(arb);
+	if (claim->state == VPMC_CLAIM_OFFLINE) {
 		/* Its CPU is down: nothing of it is on the counters. */
-		user_unlist(user);
-	} else if (user->state != VPMC_USER_DETACHED) {
-		arb_user_remove(user->pmu, vc, user, &notify);
+		claim_unlist(claim);
+	} else if (claim->state != VPMC_CLAIM_DETACHED) {
+		arb_claim_remove(claim->pmu, arb, claim, &notify);
 	}
-	vc_unlock(vc);
+	arb_unlock(arb);
 	arb_run_notify(&notify);
 }
 
 /*
- * The one trampoline of operations on one user, wherever they run (the
- * user's CPU, or here for a per-thread user that is not attached): runs
- * @call->op with what guards the user's arbiter fields: its CPU's arbiter
- * lock (@vc), or nothing more than its thread's lock, which the caller
- * holds, for a per-thread user that is not attached (rule 5; @vc is then
+ * The one trampoline of operations on one claim, wherever they run (the
+ * claim's CPU, or here for a per-thread claim that is not attached): runs
+ * @call->op with what guards the claim's arbiter fields: its CPU's arbiter
+ * lock (@arb), or nothing more than its thread's lock, which the caller
+ * holds, for a per-thread claim that is not attached (rule 5; @arb is then
  * NULL). Under the lock it checks again what the IPI was sent for: the
  * arbiter of an online CPU is only ever locked on that CPU
  * (arb_assert_locked()).
@@ -110,58 +110,58 @@ static void __detach(void *info)
 void arb_call_op(void *info)
 {
 	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
-	struct vpmc_cpu *vc;
+	struct vpmc_claim *claim = call->claim;
+	struct vpmc_arbiter *arb;
 
-	if (user->tlock) {
-		lockdep_assert_held(user->tlock);
-		if (user->state == VPMC_USER_DETACHED) {
+	if (claim->tlock) {
+		lockdep_assert_held(claim->tlock);
+		if (claim->state == VPMC_CLAIM_DETACHED) {
 			call->op(NULL, call);
 			return;
 		}
 	}
-	vc = user_cpu(user);
-	vc_lock(vc);
-	arb_assert_locked(vc);
+	arb = claim_arb(claim);
+	arb_lock(arb);
+	arb_assert_locked(arb);
 	/*
-	 * A system-wide user is DETACHED only once vpmc_core_detach() took it
+	 * A system-wide claim is DETACHED only once vpmc_core_detach() took it
 	 * off (its memory lasts a grace period longer: vpmc/api.c), so a
 	 * callback still holding it gets -ENODEV, and nothing changes.
 	 */
-	if (!user->tlock && user->state == VPMC_USER_DETACHED)
+	if (!claim->tlock && claim->state == VPMC_CLAIM_DETACHED)
 		call->ret = -ENODEV;
 	else
-		call->op(vc, call);
-	vc_unlock(vc);
+		call->op(arb, call);
+	arb_unlock(arb);
 }
 
-static void op_start(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_start(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 
-	user_times(user);
-	if (!user->started) {
+	claim_times(claim);
+	if (!claim->started) {
 		/* WRITE_ONCE: vpmc_core_started() reads it without the lock. */
-		WRITE_ONCE(user->started, true);
-		if (user->state == VPMC_USER_ACTIVE) {
-			ctr_update(user->pmu, vc, user->idx);
-			user_thaw(vc, user);
-			ctr_program(user->pmu, vc, user->idx, false);
+		WRITE_ONCE(claim->started, true);
+		if (claim->state == VPMC_CLAIM_ACTIVE) {
+			ctr_update(claim->pmu, arb, claim->idx);
+			claim_thaw(arb, claim);
+			ctr_program(claim->pmu, arb, claim->idx, false);
 		}
 	}
 }
 
-static void op_stop(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_stop(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 
-	user_times(user);
-	if (user_counting(user)) {
-		ctr_update(user->pmu, vc, user->idx);
-		user_freeze(vc, user);
-		ctr_program(user->pmu, vc, user->idx, false);
+	claim_times(claim);
+	if (claim_counting(claim)) {
+		ctr_update(claim->pmu, arb, claim->idx);
+		claim_freeze(arb, claim);
+		ctr_program(claim->pmu, arb, claim->idx, false);
 	}
-	WRITE_ONCE(user->started, false);
+	WRITE_ONCE(claim->started, false);
 }
 
 /*
@@ -169,146 +169,146 @@ static void op_stop(struct vpmc_cpu *vc, struct vpmc_call *call)
  * callback comes one full period after the new count. With @set, @since
  * events counted past that count are added to it (not to the threshold).
  */
-static void user_rearm(struct vpmc_cpu *vc, struct vpmc_user *user, bool set,
-		       u64 count, u64 since, u64 period)
+static void claim_rearm(struct vpmc_arbiter *arb, struct vpmc_claim *claim, bool set,
+			u64 count, u64 since, u64 period)
 {
 	bool counting;
 
-	counting = user_counting(user);
+	counting = claim_counting(claim);
 	if (counting) {
-		ctr_update(user->pmu, vc, user->idx);
-		user_freeze(vc, user);
+		ctr_update(claim->pmu, arb, claim->idx);
+		claim_freeze(arb, claim);
 	}
 	if (!set)
-		count = user->saved;
-	user->saved = count + since;
-	user->period = period;
-	user->next = count + period;
-	user->overdue = false;
+		count = claim->saved;
+	claim->saved = count + since;
+	claim->period = period;
+	claim->next = count + period;
+	claim->overdue = false;
 	if (counting) {
-		user_thaw(vc, user);
-		ctr_program(user->pmu, vc, user->idx, false);
+		claim_thaw(arb, claim);
+		ctr_program(claim->pmu, arb, claim->idx, false);
 	}
 }
 
-static void op_write(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_write(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 	u64 since = 0;
 
 	/*
-	 * From the user's own overflow callback: the written count replaces
+	 * From the claim's own overflow callback: the written count replaces
 	 * the count at the threshold it was told of, and the events counted
 	 * since (many, after a throttled stretch) are kept.
 	 */
-	if (vc && vc->cb_user == user) {
-		if (user->state == VPMC_USER_ACTIVE)
-			ctr_update(user->pmu, vc, user->idx);
-		since = user_count(vc, user) - vc->cb_count;
+	if (arb && arb->cb_claim == claim) {
+		if (claim->state == VPMC_CLAIM_ACTIVE)
+			ctr_update(claim->pmu, arb, claim->idx);
+		since = claim_count(arb, claim) - arb->cb_count;
 	}
-	user_rearm(vc, user, true, call->arg, since, user->period);
+	claim_rearm(arb, claim, true, call->arg, since, claim->period);
 }
 
-static void op_set_period(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_set_period(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	user_rearm(vc, call->user, false, 0, 0, call->arg);
+	claim_rearm(arb, call->claim, false, 0, 0, call->arg);
 }
 
 /**
- * vpmc_core_attach() - give a user a counter of its CPU
- * @user: the user; its constant fields set, its period in @period
+ * vpmc_core_attach() - give a claim a counter of its CPU
+ * @claim: the claim; its constant fields set, its period in @period
  *
- * Preempts lower-priority users if it must; their preemption callbacks run
+ * Preempts lower-priority claims if it must; their preemption callbacks run
  * before this returns.
  *
  * Context: process context, may sleep.
  * Return: 0; -EBUSY if no counter can be had now without preempting an
- * equal or higher priority or a pinned user (nothing was changed);
+ * equal or higher priority or a pinned claim (nothing was changed);
  * -ENODEV if the CPU is offline; or the backend's event_get error.
  */
-int vpmc_core_attach(struct vpmc_user *user)
+int vpmc_core_attach(struct vpmc_claim *claim)
 {
-	struct vpmc_call call = { .user = user };
+	struct vpmc_call call = { .claim = claim };
 	int ret;
 
 	might_sleep();
-	arb_user_init(user);
-	user->tlock = NULL;
+	arb_claim_init(claim);
+	claim->tlock = NULL;
 	/*
 	 * The events mutex, not the CPU hotplug lock: a backend may take that
 	 * lock to create its event (core/hotplug.c). A CPU that goes down
-	 * from now on finds the user on its counters or never gets it.
+	 * from now on finds the claim on its counters or never gets it.
 	 */
 	mutex_lock(&vpmc_events_mutex);
 	/* Just up, and the work that brings it up for vpmc still to come. */
-	if (cpu_online(user->cpu) && !READ_ONCE(user_cpu(user)->online))
+	if (cpu_online(claim->cpu) && !READ_ONCE(claim_arb(claim)->online))
 		vpmc_cpus_sync();
-	ret = arb_event_get(user);
+	ret = claim_event_get(claim);
 	if (!ret)
-		ret = vpmc_pmu_call(user->cpu, __attach, &call);
+		ret = vpmc_cpu_call(claim->cpu, __attach, &call);
 	if (!ret)
 		ret = call.ret;
 	if (!ret)
-		atomic_inc(&user->pmu->nr_users);
+		atomic_inc(&claim->pmu->nr_claims);
 	else
-		arb_event_put(user);
+		claim_event_put(claim);
 	mutex_unlock(&vpmc_events_mutex);
 	return ret;
 }
 
 /**
- * vpmc_core_detach() - take a user off its CPU's arbiter
- * @user: an attached user
+ * vpmc_core_detach() - take a claim off its CPU's arbiter
+ * @claim: an attached claim
  *
- * Waiting users may be reinstated on the counter it frees; their callbacks
- * run before this returns. No callback of @user runs after it returns, and
+ * Waiting claims may be reinstated on the counter it frees; their callbacks
+ * run before this returns. No callback of @claim runs after it returns, and
  * every later operation on it fails with -ENODEV.
  *
  * Context: process context, may sleep.
  */
-void vpmc_core_detach(struct vpmc_user *user)
+void vpmc_core_detach(struct vpmc_claim *claim)
 {
-	struct vpmc_call call = { .user = user };
+	struct vpmc_call call = { .claim = claim };
 
 	might_sleep();
 	mutex_lock(&vpmc_events_mutex);
 	/*
-	 * An offline CPU's users are OFFLINE, on its offline list, and only
+	 * An offline CPU's claims are OFFLINE, on its offline list, and only
 	 * the events mutex brings it up for vpmc again: take it off here.
 	 */
-	if (vpmc_pmu_call(user->cpu, __detach, &call)) {
+	if (vpmc_cpu_call(claim->cpu, __detach, &call)) {
 		unsigned long flags;
 
 		local_irq_save(flags);
-		WARN_ON_ONCE(user->state != VPMC_USER_OFFLINE);
+		WARN_ON_ONCE(claim->state != VPMC_CLAIM_OFFLINE);
 		__detach(&call);
 		local_irq_restore(flags);
 	}
-	arb_event_put(user);
+	claim_event_put(claim);
 	mutex_unlock(&vpmc_events_mutex);
-	atomic_dec(&user->pmu->nr_users);
+	atomic_dec(&claim->pmu->nr_claims);
 }
 
-/* On the CPU a per-thread user was seen attached to: still there? */
+/* On the CPU a per-thread claim was seen attached to: still there? */
 static void __thread_call(void *info)
 {
 	struct vpmc_call *call = info;
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 
-	raw_spin_lock(user->tlock);
-	if (user->state != VPMC_USER_DETACHED && user->cpu != smp_processor_id())
+	raw_spin_lock(claim->tlock);
+	if (claim->state != VPMC_CLAIM_DETACHED && claim->cpu != smp_processor_id())
 		call->moved = true;
 	else
 		call->fn(call);
-	raw_spin_unlock(user->tlock);
+	raw_spin_unlock(claim->tlock);
 }
 
 /*
- * Run @fn for a per-thread user: here, with its thread's lock, when it is
+ * Run @fn for a per-thread claim: here, with its thread's lock, when it is
  * detached or attached to this CPU; else on the CPU it is attached to,
  * again if its thread moved on meanwhile (as perf's task_function_call()).
  */
-static int thread_call(struct vpmc_user *user, smp_call_func_t fn,
+static int thread_call(struct vpmc_claim *claim, smp_call_func_t fn,
 		       struct vpmc_call *call)
 {
 	unsigned long flags;
@@ -318,16 +318,16 @@ static int thread_call(struct vpmc_user *user, smp_call_func_t fn,
 	for (;;) {
 		call->moved = false;
 		call->ret = 0;
-		raw_spin_lock_irqsave(user->tlock, flags);
-		if (user->state == VPMC_USER_DETACHED ||
-		    user->cpu == smp_processor_id()) {
+		raw_spin_lock_irqsave(claim->tlock, flags);
+		if (claim->state == VPMC_CLAIM_DETACHED ||
+		    claim->cpu == smp_processor_id()) {
 			fn(call);
-			raw_spin_unlock_irqrestore(user->tlock, flags);
+			raw_spin_unlock_irqrestore(claim->tlock, flags);
 			return call->ret;
 		}
-		cpu = user->cpu;
-		raw_spin_unlock_irqrestore(user->tlock, flags);
-		ret = vpmc_pmu_call(cpu, __thread_call, call);
+		cpu = claim->cpu;
+		raw_spin_unlock_irqrestore(claim->tlock, flags);
+		ret = vpmc_cpu_call(cpu, __thread_call, call);
 		if (ret)
 			return ret;
 		if (!call->moved)
@@ -336,228 +336,228 @@ static int thread_call(struct vpmc_user *user, smp_call_func_t fn,
 	}
 }
 
-static int user_call(struct vpmc_user *user, smp_call_func_t fn,
-		     struct vpmc_call *call)
+static int claim_call(struct vpmc_claim *claim, smp_call_func_t fn,
+		      struct vpmc_call *call)
 {
 	int ret;
 
-	call->user = user;
+	call->claim = claim;
 	call->ret = 0;
-	if (user->tlock)
-		return thread_call(user, fn, call);
-	ret = vpmc_pmu_call(user->cpu, fn, call);
+	if (claim->tlock)
+		return thread_call(claim, fn, call);
+	ret = vpmc_cpu_call(claim->cpu, fn, call);
 	return ret ? ret : call->ret;
 }
 
-/* Run @op for @user through arb_call_op(), where the user is (user_call()). */
-int arb_user_op(struct vpmc_user *user,
-		void (*op)(struct vpmc_cpu *vc, struct vpmc_call *call),
+/* Run @op for @claim through arb_call_op(), where the claim is (claim_call()). */
+int arb_claim_op(struct vpmc_claim *claim,
+		 void (*op)(struct vpmc_arbiter *arb, struct vpmc_call *call),
 		struct vpmc_call *call)
 {
 	call->op = op;
-	return user_call(user, arb_call_op, call);
+	return claim_call(claim, arb_call_op, call);
 }
 
 /**
  * vpmc_core_start() - count from now on
- * @user: an attached user
+ * @claim: an attached claim
  *
- * Context: see vpmc_pmu_call().
- * Return: 0, or vpmc_pmu_call()'s error.
+ * Context: see vpmc_cpu_call().
+ * Return: 0, or vpmc_cpu_call()'s error.
  */
-int vpmc_core_start(struct vpmc_user *user)
+int vpmc_core_start(struct vpmc_claim *claim)
 {
 	struct vpmc_call call;
 
-	return arb_user_op(user, op_start, &call);
+	return arb_claim_op(claim, op_start, &call);
 }
 
 /**
  * vpmc_core_stop() - stop counting; the count is kept
- * @user: an attached user
+ * @claim: an attached claim
  *
- * Context: see vpmc_pmu_call().
- * Return: 0, or vpmc_pmu_call()'s error.
+ * Context: see vpmc_cpu_call().
+ * Return: 0, or vpmc_cpu_call()'s error.
  */
-int vpmc_core_stop(struct vpmc_user *user)
+int vpmc_core_stop(struct vpmc_claim *claim)
 {
 	struct vpmc_call call;
 
-	return arb_user_op(user, op_stop, &call);
+	return arb_claim_op(claim, op_stop, &call);
 }
 
 /**
- * vpmc_core_write() - set a user's count
- * @user: an attached user
+ * vpmc_core_write() - set a claim's count
+ * @claim: an attached claim
  * @count: the new count; the next overflow comes a full period after it
  *
- * From the user's own overflow callback, @count is its count at the
+ * From the claim's own overflow callback, @count is its count at the
  * threshold the callback was given: the events counted since are kept.
  *
- * Context: see vpmc_pmu_call().
- * Return: 0, or vpmc_pmu_call()'s error.
+ * Context: see vpmc_cpu_call().
+ * Return: 0, or vpmc_cpu_call()'s error.
  */
-int vpmc_core_write(struct vpmc_user *user, u64 count)
+int vpmc_core_write(struct vpmc_claim *claim, u64 count)
 {
 	struct vpmc_call call = { .arg = count };
 
-	return arb_user_op(user, op_write, &call);
+	return arb_claim_op(claim, op_write, &call);
 }
 
 /**
- * vpmc_core_set_period() - change a user's overflow period
- * @user: an attached user with an overflow callback
+ * vpmc_core_set_period() - change a claim's overflow period
+ * @claim: an attached claim with an overflow callback
  * @period: events between callbacks, 0 for none; counted from now
  *
- * Context: see vpmc_pmu_call().
- * Return: 0, or vpmc_pmu_call()'s error.
+ * Context: see vpmc_cpu_call().
+ * Return: 0, or vpmc_cpu_call()'s error.
  */
-int vpmc_core_set_period(struct vpmc_user *user, u64 period)
+int vpmc_core_set_period(struct vpmc_claim *claim, u64 period)
 {
 	struct vpmc_call call = { .arg = period };
 
-	return arb_user_op(user, op_set_period, &call);
+	return arb_claim_op(claim, op_set_period, &call);
 }
 
-/* An op's user, or NULL (and -ENODEV) for a destroyed system-wide one. */
-static struct vpmc_user *swap_user(struct vpmc_call *call, unsigned int i)
+/* An op's claim, or NULL (and -ENODEV) for a destroyed system-wide one. */
+static struct vpmc_claim *swap_claim(struct vpmc_call *call, unsigned int i)
 {
-	struct vpmc_user *user = call->user_of(call->ops[i].vpmc);
+	struct vpmc_claim *claim = call->claim_of(call->ops[i].vpmc);
 
-	if (!user->tlock && user->state == VPMC_USER_DETACHED) {
+	if (!claim->tlock && claim->state == VPMC_CLAIM_DETACHED) {
 		if (!call->ret)
 			call->ret = -ENODEV;
 		return NULL;
 	}
-	return user;
+	return claim;
 }
 
 /*
  * vpmc_core_swap()'s work, on its target's CPU with interrupts off (per
- * thread: with the thread's lock, so its users are all attached to this
- * CPU's arbiter or all detached; the first op's user stands for them).
- * Each counter involved is brought up to date once, and the users that
+ * thread: with the thread's lock, so its claims are all attached to this
+ * CPU's arbiter or all detached; the first op's claim stands for them).
+ * Each counter involved is brought up to date once, and the claims that
  * stop freeze and those that start thaw at that same count: every event
  * goes to one group or the other, none to neither. Only then is each
  * counter reprogrammed, once.
  */
-static void swap_ops(struct vpmc_call *call, struct vpmc_cpu *vc)
+static void swap_ops(struct vpmc_call *call, struct vpmc_arbiter *arb)
 {
-	struct vpmc_pmu *pmu = call->user->pmu;
+	struct vpmc_pmu *pmu = call->claim->pmu;
 	unsigned long touched = 0;
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	unsigned int i, idx;
 	u64 now;
 
-	/* The users to start are stopped: re-arming them counts nothing. */
+	/* The claims to start are stopped: re-arming them counts nothing. */
 	for (i = 0; i < call->nr; i++) {
 		const struct vpmc_swap_op *op = &call->ops[i];
 
-		user = swap_user(call, i);
-		if (user && op->start && op->rearm)
-			user_rearm(vc, user, false, 0, 0, op->period);
+		claim = swap_claim(call, i);
+		if (claim && op->start && op->rearm)
+			claim_rearm(arb, claim, false, 0, 0, op->period);
 	}
 	for (i = 0; i < call->nr; i++) {
 		bool start = call->ops[i].start;
 
-		user = swap_user(call, i);
-		if (user && user->state == VPMC_USER_ACTIVE &&
-		    (start ? !user->started : user->started) &&
-		    !__test_and_set_bit(user->idx, &touched))
-			ctr_update(pmu, vc, user->idx);
+		claim = swap_claim(call, i);
+		if (claim && claim->state == VPMC_CLAIM_ACTIVE &&
+		    (start ? !claim->started : claim->started) &&
+		    !__test_and_set_bit(claim->idx, &touched))
+			ctr_update(pmu, arb, claim->idx);
 	}
 	now = local_clock();
 	for (i = 0; i < call->nr; i++) {
-		user = swap_user(call, i);
-		if (!user)
+		claim = swap_claim(call, i);
+		if (!claim)
 			continue;
-		user_times_at(user, now);
+		claim_times_at(claim, now);
 		if (!call->ops[i].start) {
-			if (user_counting(user))
-				user_freeze(vc, user);
-			WRITE_ONCE(user->started, false);
-		} else if (!user->started) {
-			WRITE_ONCE(user->started, true);
-			if (user->state == VPMC_USER_ACTIVE)
-				user_thaw(vc, user);
+			if (claim_counting(claim))
+				claim_freeze(arb, claim);
+			WRITE_ONCE(claim->started, false);
+		} else if (!claim->started) {
+			WRITE_ONCE(claim->started, true);
+			if (claim->state == VPMC_CLAIM_ACTIVE)
+				claim_thaw(arb, claim);
 		}
 	}
 	for_each_set_bit(idx, &touched, VPMC_MAX_COUNTERS)
-		ctr_program(pmu, vc, idx, false);
+		ctr_program(pmu, arb, idx, false);
 }
 
 static void __swap(void *info)
 {
 	struct vpmc_call *call = info;
-	struct vpmc_user *first = call->user;
-	struct vpmc_cpu *vc;
+	struct vpmc_claim *first = call->claim;
+	struct vpmc_arbiter *arb;
 
 	if (first->tlock) {
 		lockdep_assert_held(first->tlock);
 		/* Not running: no counter to touch (rule 5). */
-		if (first->state == VPMC_USER_DETACHED) {
+		if (first->state == VPMC_CLAIM_DETACHED) {
 			swap_ops(call, NULL);
 			return;
 		}
 	}
-	vc = user_cpu(first);
-	vc_lock(vc);
-	swap_ops(call, vc);
-	vc_unlock(vc);
+	arb = claim_arb(first);
+	arb_lock(arb);
+	swap_ops(call, arb);
+	arb_unlock(arb);
 }
 
 /**
- * vpmc_core_swap() - stop and start users of one target in one call
+ * vpmc_core_swap() - stop and start claims of one target in one call
  * @ops: the ops (vpmc_swap())
  * @nr: how many
- * @user_of: the user of an op's virtual PMC
+ * @claim_of: the claim of an op's virtual PMC
  *
- * All users must share their target: per thread, their thread (so its
- * lock, which every user of one thread shares, holds them all where it
+ * All claims must share their target: per thread, their thread (so its
+ * lock, which every claim of one thread shares, holds them all where it
  * runs); system-wide, their CPU. Both are fixed once attached.
  *
- * Context: see vpmc_pmu_call().
- * Return: 0; -EINVAL for users of different targets (nothing done);
- * vpmc_pmu_call()'s error; or the first error of an op (-ENODEV).
+ * Context: see vpmc_cpu_call().
+ * Return: 0; -EINVAL for claims of different targets (nothing done);
+ * vpmc_cpu_call()'s error; or the first error of an op (-ENODEV).
  */
 int vpmc_core_swap(const struct vpmc_swap_op *ops, unsigned int nr,
-		   struct vpmc_user *(*user_of)(struct vpmc *vpmc))
+		   struct vpmc_claim *(*claim_of)(struct vpmc *vpmc))
 {
-	struct vpmc_call call = { .ops = ops, .nr = nr, .user_of = user_of };
-	struct vpmc_user *first;
+	struct vpmc_call call = { .ops = ops, .nr = nr, .claim_of = claim_of };
+	struct vpmc_claim *first;
 	unsigned int i;
 
 	if (!nr)
 		return 0;
-	first = user_of(ops[0].vpmc);
+	first = claim_of(ops[0].vpmc);
 	for (i = 1; i < nr; i++) {
-		struct vpmc_user *user = user_of(ops[i].vpmc);
+		struct vpmc_claim *claim = claim_of(ops[i].vpmc);
 
-		if (user->pmu != first->pmu || user->tlock != first->tlock ||
-		    (!first->tlock && user->cpu != first->cpu))
+		if (claim->pmu != first->pmu || claim->tlock != first->tlock ||
+		    (!first->tlock && claim->cpu != first->cpu))
 			return -EINVAL;
 	}
-	return user_call(first, __swap, &call);
+	return claim_call(first, __swap, &call);
 }
 
-static void op_counter_of(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_counter_of(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 
-	call->ret = user->state == VPMC_USER_ACTIVE ? user->idx : -EBUSY;
+	call->ret = claim->state == VPMC_CLAIM_ACTIVE ? claim->idx : -EBUSY;
 }
 
 /**
- * vpmc_core_counter() - the counter a user holds
- * @user: an attached user
+ * vpmc_core_counter() - the counter a claim holds
+ * @claim: an attached claim
  *
- * Context: see vpmc_pmu_call().
- * Return: the counter's index; -EBUSY if the user is preempted (or, per
- * thread, its thread is not running); or vpmc_pmu_call()'s error.
+ * Context: see vpmc_cpu_call().
+ * Return: the counter's index; -EBUSY if the claim is preempted (or, per
+ * thread, its thread is not running); or vpmc_cpu_call()'s error.
  */
-int vpmc_core_counter(struct vpmc_user *user)
+int vpmc_core_counter(struct vpmc_claim *claim)
 {
 	struct vpmc_call call;
 
-	return arb_user_op(user, op_counter_of, &call);
+	return arb_claim_op(claim, op_counter_of, &call);
 }

@@ -22,61 +22,61 @@ struct vpmc_walk {
 };
 
 static const char *const state_names[] = {
-	[VPMC_USER_DETACHED] = "detached",
-	[VPMC_USER_ACTIVE] = "active",
-	[VPMC_USER_WAITING] = "preempted",
-	[VPMC_USER_OFFLINE] = "offline",
+	[VPMC_CLAIM_DETACHED] = "detached",
+	[VPMC_CLAIM_ACTIVE] = "active",
+	[VPMC_CLAIM_WAITING] = "preempted",
+	[VPMC_CLAIM_OFFLINE] = "offline",
 };
 
-static void show_user(struct seq_file *m, struct vpmc_cpu *vc,
-		      struct vpmc_user *user)
+static void show_claim(struct seq_file *m, struct vpmc_arbiter *arb,
+		       struct vpmc_claim *claim)
 {
 	seq_printf(m, "    vpmc %u prio %d%s%s %s %s count %llu period %llu\n",
-		   user->id, user->prio,
-		   user->flags & VPMC_F_EXCLUSIVE ? " exclusive" : "",
-		   user->flags & VPMC_F_PINNED ? " pinned" : "",
-		   state_names[user->state],
-		   user->started ? "started" : "stopped",
-		   user_count(vc, user), user->period);
+		   claim->id, claim->prio,
+		   claim->flags & VPMC_F_EXCLUSIVE ? " exclusive" : "",
+		   claim->flags & VPMC_F_PINNED ? " pinned" : "",
+		   state_names[claim->state],
+		   claim->started ? "started" : "stopped",
+		   claim_count(arb, claim), claim->period);
 }
 
 static void __show(void *info)
 {
 	struct vpmc_walk *walk = info;
 	struct vpmc_pmu *pmu = walk->pmu;
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
 	struct seq_file *m = walk->m;
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	unsigned int i;
 
-	vc_lock(vc);
-	seq_printf(m, "cpu %d: %u virtual PMCs", vc->cpu, vc->nr_users);
-	if (vc->nr_throttled)
+	arb_lock(arb);
+	seq_printf(m, "cpu %d: %u virtual PMCs", arb->cpu, arb->nr_claims);
+	if (arb->nr_throttled)
 		seq_printf(m, ", overflows throttled %llu times%s, %llu thresholds skipped",
-			   vc->nr_throttled, vc->throttled ? " (now)" : "",
-			   vc->nr_skipped);
+			   arb->nr_throttled, arb->throttled ? " (now)" : "",
+			   arb->nr_skipped);
 	seq_putc(m, '\n');
 	for (i = 0; i < pmu->desc.num_counters; i++) {
-		struct vpmc_counter *c = &vc->ctr[i];
+		struct vpmc_counter *c = &arb->ctr[i];
 
 		seq_printf(m, "  counter %u %s/%u: ", i,
 			   pmu->desc.counters[i].kind == VPMC_COUNTER_FIXED ?
 			   "fixed" : "general", pmu->desc.counters[i].width);
-		if (!c->nr_users) {
+		if (!c->nr_claims) {
 			seq_puts(m, "free\n");
 			continue;
 		}
-		ctr_update(pmu, vc, i);
+		ctr_update(pmu, arb, i);
 		seq_printf(m, "event %#llx%s count %llu\n", c->config,
 			   c->exclusive ? " exclusive" : "", c->count);
-		hlist_for_each_entry(user, &c->users, cnode)
-			show_user(m, vc, user);
+		hlist_for_each_entry(claim, &c->claims, cnode)
+			show_claim(m, arb, claim);
 	}
-	if (!list_empty(&vc->waiting))
+	if (!list_empty(&arb->waiting))
 		seq_puts(m, "  waiting:\n");
-	list_for_each_entry(user, &vc->waiting, node)
-		show_user(m, vc, user);
-	vc_unlock(vc);
+	list_for_each_entry(claim, &arb->waiting, node)
+		show_claim(m, arb, claim);
+	arb_unlock(arb);
 }
 
 /**
@@ -93,14 +93,14 @@ void vpmc_pmu_show(struct vpmc_pmu *pmu, struct seq_file *m)
 
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
-		vpmc_pmu_call(cpu, __show, &walk);
+		vpmc_cpu_call(cpu, __show, &walk);
 	cpus_read_unlock();
 }
 
 #define CHECK(cond, fmt, ...)						\
 	do {								\
 		if (!(cond)) {						\
-			pr_err("check cpu %d: " fmt "\n", vc->cpu,	\
+			pr_err("check cpu %d: " fmt "\n", arb->cpu,	\
 			       ##__VA_ARGS__);				\
 			walk->ret = -EUCLEAN;				\
 		}							\
@@ -110,74 +110,74 @@ static void __check(void *info)
 {
 	struct vpmc_walk *walk = info;
 	struct vpmc_pmu *pmu = walk->pmu;
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
-	struct vpmc_user *user, *prev = NULL;
-	unsigned int i, j, users = 0, n;
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
+	struct vpmc_claim *claim, *prev = NULL;
+	unsigned int i, j, claims = 0, n;
 	int how;
 
-	vc_lock(vc);
+	arb_lock(arb);
 	for (i = 0; i < pmu->desc.num_counters; i++) {
-		struct vpmc_counter *c = &vc->ctr[i];
+		struct vpmc_counter *c = &arb->ctr[i];
 		struct timerqueue_node *node;
 
 		n = 0;
-		hlist_for_each_entry(user, &c->users, cnode) {
+		hlist_for_each_entry(claim, &c->claims, cnode) {
 			n++;
-			CHECK(user->state == VPMC_USER_ACTIVE && user->idx == i,
-			      "counter %u: user %u state %d idx %u", i, user->id,
-			      user->state, user->idx);
-			CHECK(user->config == c->config,
-			      "counter %u counts %#llx, user %u wants %#llx", i,
-			      c->config, user->id, user->config);
-			CHECK(user->allowed & BIT(i),
-			      "counter %u not allowed for user %u", i, user->id);
-			CHECK(!user_counting(user) || !user->period ||
-			      timerqueue_node_queued(&user->tq),
-			      "user %u counting with a period but unarmed", user->id);
+			CHECK(claim->state == VPMC_CLAIM_ACTIVE && claim->idx == i,
+			      "counter %u: claim %u state %d idx %u", i, claim->id,
+			      claim->state, claim->idx);
+			CHECK(claim->config == c->config,
+			      "counter %u counts %#llx, claim %u wants %#llx", i,
+			      c->config, claim->id, claim->config);
+			CHECK(claim->allowed & BIT(i),
+			      "counter %u not allowed for claim %u", i, claim->id);
+			CHECK(!claim_counting(claim) || !claim->period ||
+			      timerqueue_node_queued(&claim->tq),
+			      "claim %u counting with a period but unarmed", claim->id);
 		}
-		CHECK(n == c->nr_users, "counter %u: %u users listed, %u counted",
-		      i, n, c->nr_users);
-		CHECK(!!(vc->used & BIT(i)) == !!n, "counter %u: used bit wrong", i);
+		CHECK(n == c->nr_claims, "counter %u: %u claims listed, %u counted",
+		      i, n, c->nr_claims);
+		CHECK(!!(arb->used & BIT(i)) == !!n, "counter %u: used bit wrong", i);
 		CHECK(!c->exclusive || n <= 1, "exclusive counter %u shared", i);
 		for (j = 0; n && !c->exclusive && j < i; j++)
-			CHECK(!vc->ctr[j].nr_users || vc->ctr[j].exclusive ||
-			      vc->ctr[j].config != c->config,
+			CHECK(!arb->ctr[j].nr_claims || arb->ctr[j].exclusive ||
+			      arb->ctr[j].config != c->config,
 			      "counters %u and %u both count %#llx, neither exclusive",
 			      j, i, c->config);
 		for (node = timerqueue_getnext(&c->tq); node;
 		     node = timerqueue_iterate_next(node)) {
-			user = container_of(node, struct vpmc_user, tq);
-			CHECK(user_counting(user) && user->idx == i,
-			      "counter %u: threshold of user %u not counting here",
-			      i, user->id);
+			claim = container_of(node, struct vpmc_claim, tq);
+			CHECK(claim_counting(claim) && claim->idx == i,
+			      "counter %u: threshold of claim %u not counting here",
+			      i, claim->id);
 		}
-		users += n;
+		claims += n;
 	}
-	list_for_each_entry(user, &vc->waiting, node) {
-		users++;
-		CHECK(user->state == VPMC_USER_WAITING, "waiting user %u state %d",
-		      user->id, user->state);
-		CHECK(!prev || prev->prio >= user->prio,
-		      "waiting list out of priority order at user %u", user->id);
-		CHECK(arb_place(pmu, vc, user, &how) < 0,
-		      "waiting user %u could run now (how %d)", user->id, how);
-		prev = user;
+	list_for_each_entry(claim, &arb->waiting, node) {
+		claims++;
+		CHECK(claim->state == VPMC_CLAIM_WAITING, "waiting claim %u state %d",
+		      claim->id, claim->state);
+		CHECK(!prev || prev->prio >= claim->prio,
+		      "waiting list out of priority order at claim %u", claim->id);
+		CHECK(arb_place(pmu, arb, claim, &how) < 0,
+		      "waiting claim %u could run now (how %d)", claim->id, how);
+		prev = claim;
 	}
-	CHECK(users == vc->nr_users, "%u users found, %u counted", users,
-	      vc->nr_users);
-	CHECK(!vc->parked && hlist_unhashed(&vc->park_node),
-	      "counters %#lx parked outside a context switch", vc->parked);
-	vc_unlock(vc);
+	CHECK(claims == arb->nr_claims, "%u claims found, %u counted", claims,
+	      arb->nr_claims);
+	CHECK(!arb->parked && hlist_unhashed(&arb->park_node),
+	      "counters %#lx parked outside a context switch", arb->parked);
+	arb_unlock(arb);
 }
 
 /**
  * vpmc_pmu_check() - verify the arbiter's invariants on every online CPU
  * @pmu: the PMU instance
  *
- * No counter is double-booked or counts another event than its users; an
- * exclusive counter has one user; no two counters in use count the same
- * event unless one is exclusive; every started user with a period is
- * armed; and no waiting user could be placed now (on a free counter, by
+ * No counter is double-booked or counts another event than its claims; an
+ * exclusive counter has one claim; no two counters in use count the same
+ * event unless one is exclusive; every started claim with a period is
+ * armed; and no waiting claim could be placed now (on a free counter, by
  * sharing, or by preempting strictly lower priorities).
  *
  * Context: process context.
@@ -190,7 +190,7 @@ int vpmc_pmu_check(struct vpmc_pmu *pmu)
 
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
-		vpmc_pmu_call(cpu, __check, &walk);
+		vpmc_cpu_call(cpu, __check, &walk);
 	cpus_read_unlock();
 	return walk.ret;
 }

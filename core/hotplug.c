@@ -3,8 +3,8 @@
  * CPU hotplug, and backend events kept alive on every online CPU.
  *
  * A CPU going down (CPUHP_AP_ONLINE_DYN, before perf's own teardown) takes
- * every user off its arbiters: system-wide users become OFFLINE, keep
- * their count and are told. Per-thread users are never attached on a CPU
+ * every claim off its arbiters: system-wide claims become OFFLINE, keep
+ * their count and are told. Per-thread claims are never attached on a CPU
  * vpmc has taken down.
  *
  * The hotplug callbacks never call a backend's event_get() or event_put():
@@ -15,12 +15,12 @@
  * hotplug lock, releases what a CPU that went down held (perf took those
  * events off the CPU: they never count again), takes the events again for
  * a CPU that came up, and only then brings its arbiters up. Until it has,
- * the CPU's system-wide users stay OFFLINE and per-thread users do not
+ * the CPU's system-wide claims stay OFFLINE and per-thread claims do not
  * count there, as on a CPU that is down.
  *
- * Per-thread users may run on any CPU, and a context switch cannot sleep to
- * create a backend's event. So a per-thread user holds, through
- * vpmc_events_get(), its event on every CPU vpmc has up for as long as it
+ * Per-thread claims may run on any CPU, and a context switch cannot sleep to
+ * create a backend's event. So a per-thread claim holds, through
+ * vpmc_events_hold_all(), its event on every CPU vpmc has up for as long as it
  * lives: with the perf backend, one pinned perf event per CPU for each
  * distinct event of any per-thread virtual PMC.
  */
@@ -42,7 +42,7 @@
  * @node: in vpmc_events_list
  * @pmu: the instance
  * @config: the raw event
- * @refs: vpmc_events_get() not yet put
+ * @refs: vpmc_events_hold_all() not yet put
  * @missing: online CPUs where the backend's event_get() failed
  */
 struct vpmc_events {
@@ -64,7 +64,7 @@ struct vpmc_events {
 static DEFINE_MUTEX(vpmc_hotplug_mutex);
 /*
  * vpmc_events_mutex guards vpmc_events_list and every backend event_get()
- * and event_put(): those of vpmc_events_get()/put(), of system-wide users
+ * and event_put(): those of vpmc_events_hold_all()/put(), of system-wide claims
  * (vpmc_core_attach()/detach(), core/call.c) and of vpmc_cpu_work. It
  * is taken outside vpmc_hotplug_mutex and outside the backends' own
  * mutexes, never under the CPU hotplug lock (a backend may take that lock
@@ -153,7 +153,7 @@ static noinline struct vpmc_events *vpmc_events_alloc(void)
 ALLOW_ERROR_INJECTION(vpmc_events_alloc, NULL);
 
 /**
- * vpmc_events_get() - keep a backend event on every CPU vpmc has up
+ * vpmc_events_hold_all() - keep a backend event on every CPU vpmc has up
  * @pmu: the instance
  * @config: the raw event
  *
@@ -164,7 +164,7 @@ ALLOW_ERROR_INJECTION(vpmc_events_alloc, NULL);
  * Return: 0; -ENOMEM; or the backend's event_get() error on a CPU that is
  * up (nothing is then held).
  */
-int vpmc_events_get(struct vpmc_pmu *pmu, u64 config)
+int vpmc_events_hold_all(struct vpmc_pmu *pmu, u64 config)
 {
 	struct vpmc_events *ev;
 	int cpu, ret = 0;
@@ -214,13 +214,13 @@ out:
 }
 
 /**
- * vpmc_events_put() - undo one vpmc_events_get()
+ * vpmc_events_release_all() - undo one vpmc_events_hold_all()
  * @pmu: the instance
  * @config: the raw event
  *
  * Context: process context, may sleep; not under the CPU hotplug lock.
  */
-void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
+void vpmc_events_release_all(struct vpmc_pmu *pmu, u64 config)
 {
 	struct vpmc_events *ev;
 	int cpu;
@@ -235,9 +235,9 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 			break;
 		/*
 		 * A context switch may still hold a counter of the event
-		 * parked, bound to its backing event, after the last user's
+		 * parked, bound to its backing event, after the last claim's
 		 * thread lock was dropped (core/switch.c); it ends with
-		 * interrupts back on, which the kick waits for. Every user
+		 * interrupts back on, which the kick waits for. Every claim
 		 * is dead by now: none is parked again.
 		 */
 		kick_all_cpus_sync();
@@ -253,7 +253,7 @@ void vpmc_events_put(struct vpmc_pmu *pmu, u64 config)
 
 /**
  * vpmc_pmu_register() - let CPU hotplug reach a new instance
- * @pmu: the instance, with no user yet
+ * @pmu: the instance, with no claim yet
  *
  * Context: process context, may sleep.
  */
@@ -265,7 +265,7 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu)
 	cpus_read_lock();
 	mutex_lock(&vpmc_hotplug_mutex);
 	/* A CPU the work has yet to bring up is up to it. */
-	/* Pairs with the lockless reads of vpmc_events_get() and attach. */
+	/* Pairs with the lockless reads of vpmc_events_hold_all() and attach. */
 	for_each_possible_cpu(cpu)
 		WRITE_ONCE(pmu->cpus[cpu]->online, cpu_online(cpu) &&
 			   !cpumask_test_cpu(cpu, &vpmc_cpus_stale));
@@ -279,7 +279,7 @@ void vpmc_pmu_register(struct vpmc_pmu *pmu)
 
 /**
  * vpmc_pmu_unregister() - undo vpmc_pmu_register()
- * @pmu: the instance, with no user left
+ * @pmu: the instance, with no claim left
  *
  * Context: process context, may sleep.
  */
@@ -294,7 +294,7 @@ void vpmc_pmu_unregister(struct vpmc_pmu *pmu)
 
 /*
  * Release every event of the CPUs that went down: perf took them off the
- * CPU, and they never count again. Users reach a CPU's offline list only
+ * CPU, and they never count again. Claims reach a CPU's offline list only
  * from its counters, while vpmc has it up, and leave it only under the
  * events mutex: a CPU that went down has a list nobody else changes now.
  */
@@ -320,7 +320,7 @@ static void vpmc_cpus_release(void)
  *
  * For each instance and online CPU it has down: the per-thread events
  * missing there, then its arbiter (vpmc_core_cpu_up(), which takes its
- * system-wide users' events again). A CPU that goes down meanwhile has a
+ * system-wide claims' events again). A CPU that goes down meanwhile has a
  * new number, so vpmc_core_cpu_up() refuses it, and the work runs again.
  *
  * Context: process context, vpmc_events_mutex held.
@@ -460,56 +460,56 @@ struct vpmc_hotplug {
 	bool up;
 };
 
-/* Off the arbiter of a CPU going down; a system-wide user onto @gone. */
-static void user_offline(struct vpmc_pmu *pmu, struct vpmc_cpu *vc,
-			 struct vpmc_user *user, struct list_head *gone)
+/* Off the arbiter of a CPU going down; a system-wide claim onto @gone. */
+static void claim_offline(struct vpmc_pmu *pmu, struct vpmc_arbiter *arb,
+			  struct vpmc_claim *claim, struct list_head *gone)
 {
 	/* Nothing to rebalance: the CPU is going (arb_rebalance()). */
-	user_take_off(pmu, vc, user, NULL);
-	if (user->tlock)
+	claim_take_off(pmu, arb, claim, NULL);
+	if (claim->tlock)
 		return;
-	list_add_tail(&user->node, &vc->offline);
-	user->state = VPMC_USER_OFFLINE;
-	list_add_tail(&user->notify, gone);
+	list_add_tail(&claim->node, &arb->offline);
+	claim->state = VPMC_CLAIM_OFFLINE;
+	list_add_tail(&claim->notify, gone);
 }
 
 static void arb_cpu_down(void *info)
 {
 	struct vpmc_hotplug *hp = info;
 	struct vpmc_pmu *pmu = hp->pmu;
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
-	struct vpmc_user *user, *tmp;
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
+	struct vpmc_claim *claim, *tmp;
 	struct hlist_node *next;
 	unsigned int i;
 
-	vc_lock(vc);
-	WRITE_ONCE(vc->online, false);
+	arb_lock(arb);
+	WRITE_ONCE(arb->online, false);
 	for (i = 0; i < pmu->desc.num_counters; i++) {
-		struct vpmc_counter *c = &vc->ctr[i];
+		struct vpmc_counter *c = &arb->ctr[i];
 
-		if (!c->nr_users)
+		if (!c->nr_claims)
 			continue;
-		hlist_for_each_entry_safe(user, next, &c->users, cnode)
-			user_offline(pmu, vc, user, hp->list);
+		hlist_for_each_entry_safe(claim, next, &c->claims, cnode)
+			claim_offline(pmu, arb, claim, hp->list);
 	}
-	list_for_each_entry_safe(user, tmp, &vc->waiting, node)
-		user_offline(pmu, vc, user, hp->list);
+	list_for_each_entry_safe(claim, tmp, &arb->waiting, node)
+		claim_offline(pmu, arb, claim, hp->list);
 	/*
-	 * A per-thread user is only attached while its thread runs here, and
-	 * this runs in the hotplug thread: only that thread's users (if
+	 * A per-thread claim is only attached while its thread runs here, and
+	 * this runs in the hotplug thread: only that thread's claims (if
 	 * anyone monitors it) were taken off; its switch-out finds them
 	 * detached. Owed preemption callbacks are moot now.
 	 */
-	list_for_each_entry_safe(user, tmp, &vc->later, notify)
-		list_del_init(&user->notify);
+	list_for_each_entry_safe(claim, tmp, &arb->later, notify)
+		list_del_init(&claim->notify);
 	/*
 	 * Its counters are free: no throttling is left to end. The timer is
 	 * pinned here and interrupts are off, so it is not running.
 	 */
-	hrtimer_try_to_cancel(&vc->unthrottle);
-	vc->throttled = 0;
-	vc->catchup = 0;
-	vc_unlock(vc);
+	hrtimer_try_to_cancel(&arb->unthrottle);
+	arb->throttled = 0;
+	arb->catchup = 0;
+	arb_unlock(arb);
 }
 
 /*
@@ -519,18 +519,18 @@ static void arb_cpu_down(void *info)
  */
 static struct task_struct *notice_task[2];
 
-/* Tell the owners of the users on @list, taking them off it. */
+/* Tell the owners of the claims on @list, taking them off it. */
 static void hotplug_notify(struct list_head *list, bool online)
 {
-	struct vpmc_user *user, *tmp;
+	struct vpmc_claim *claim, *tmp;
 
 	if (list_empty(list))
 		return;
 	WRITE_ONCE(notice_task[online], current);
-	list_for_each_entry_safe(user, tmp, list, notify) {
-		list_del_init(&user->notify);
-		if (user->hotplug)
-			user->hotplug(user, online);
+	list_for_each_entry_safe(claim, tmp, list, notify) {
+		list_del_init(&claim->notify);
+		if (claim->hotplug)
+			claim->hotplug(claim, online);
 	}
 	WRITE_ONCE(notice_task[online], NULL);
 }
@@ -539,7 +539,7 @@ static void hotplug_notify(struct list_head *list, bool online)
  * vpmc_core_in_notice() - is the caller running a hotplug callback?
  *
  * Context: any.
- * Return: true inside a user's @hotplug callback.
+ * Return: true inside a claim's @hotplug callback.
  */
 bool vpmc_core_in_notice(void)
 {
@@ -549,17 +549,17 @@ bool vpmc_core_in_notice(void)
 }
 
 /**
- * vpmc_core_cpu_down() - take every user off a CPU going offline
+ * vpmc_core_cpu_down() - take every claim off a CPU going offline
  * @pmu: the instance
  * @cpu: the CPU, the current one
  *
- * System-wide users stop counting, keep their count and started state and
+ * System-wide claims stop counting, keep their count and started state and
  * have their hotplug callbacks called; their backend events are released
- * later (vpmc_core_cpu_release()). Per-thread users are not attached here
+ * later (vpmc_core_cpu_release()). Per-thread claims are not attached here
  * until vpmc_core_cpu_up().
  *
  * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so no
- * user is attached meanwhile); never calls the backend's event_put().
+ * claim is attached meanwhile); never calls the backend's event_put().
  */
 void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
 {
@@ -579,7 +579,7 @@ void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
  * @pmu: the instance
  * @cpu: the CPU, which vpmc has down
  *
- * Its OFFLINE system-wide users drop their backend events, which the
+ * Its OFFLINE system-wide claims drop their backend events, which the
  * backend lost with the CPU; vpmc_core_cpu_up() takes them again.
  *
  * Context: process context, vpmc_events_mutex held (so the CPU's offline
@@ -587,56 +587,56 @@ void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
  */
 void vpmc_core_cpu_release(struct vpmc_pmu *pmu, int cpu)
 {
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 
 	lockdep_assert_held(&vpmc_events_mutex);
-	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node)
-		arb_event_put(user);
+	list_for_each_entry(claim, &pmu->cpus[cpu]->offline, node)
+		claim_event_put(claim);
 }
 
 static void arb_cpu_up(void *info)
 {
 	struct vpmc_hotplug *hp = info;
 	struct vpmc_pmu *pmu = hp->pmu;
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
-	struct vpmc_user *user, *tmp;
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
+	struct vpmc_claim *claim, *tmp;
 	LIST_HEAD(notify);
 
 	/* Down and up again since the events were taken: they are dead. */
-	if (vpmc_cpu_gen_get(vc->cpu) != hp->gen)
+	if (vpmc_cpu_gen_get(arb->cpu) != hp->gen)
 		return;
-	vc_lock(vc);
-	/* Pairs with the lockless reads of vpmc_events_get() and attach. */
-	WRITE_ONCE(vc->online, true);
-	list_for_each_entry_safe(user, tmp, &vc->offline, node) {
+	arb_lock(arb);
+	/* Pairs with the lockless reads of vpmc_events_hold_all() and attach. */
+	WRITE_ONCE(arb->online, true);
+	list_for_each_entry_safe(claim, tmp, &arb->offline, node) {
 		/* Those whose event could not be had again stay offline. */
-		if (!user->evref && user->pmu->ops->event_get)
+		if (!claim->evref && claim->pmu->ops->event_get)
 			continue;
-		user_unlist(user);
-		user->tstamp = local_clock();
-		user_wait(vc, user);
-		vc->nr_users++;
-		list_add_tail(&user->notify, hp->list);
+		claim_unlist(claim);
+		claim->tstamp = local_clock();
+		claim_wait(arb, claim);
+		arb->nr_claims++;
+		list_add_tail(&claim->notify, hp->list);
 	}
-	arb_rebalance(pmu, vc, &notify);
+	arb_rebalance(pmu, arb, &notify);
 	/* Their owners hear of the CPU, and read whether they count. */
-	list_for_each_entry(user, hp->list, notify)
-		user->reported = user->state == VPMC_USER_ACTIVE;
-	vc_unlock(vc);
+	list_for_each_entry(claim, hp->list, notify)
+		claim->reported = claim->state == VPMC_CLAIM_ACTIVE;
+	arb_unlock(arb);
 	arb_run_notify(&notify);
 	hp->up = true;
 }
 
 /**
- * vpmc_core_cpu_up() - give a CPU's offline users their counters again
+ * vpmc_core_cpu_up() - give a CPU's offline claims their counters again
  * @pmu: the instance
  * @cpu: the CPU, online but down for vpmc
  * @gen: vpmc_cpu_gen_get(@cpu) before the CPU's per-thread events were
  *	taken again: if it went down since, nothing is done
  *
- * Each OFFLINE user takes its backend event again and is placed by the
+ * Each OFFLINE claim takes its backend event again and is placed by the
  * arbiter's rules or waits, as after a preemption; then its hotplug
- * callback is called. A user whose event_get() fails stays OFFLINE (and is
+ * callback is called. A claim whose event_get() fails stays OFFLINE (and is
  * logged).
  *
  * Context: process context (vpmc_cpu_work, or an attach that found
@@ -646,19 +646,19 @@ void vpmc_core_cpu_up(struct vpmc_pmu *pmu, int cpu, unsigned int gen)
 {
 	LIST_HEAD(back);
 	struct vpmc_hotplug hp = { .pmu = pmu, .list = &back, .gen = gen };
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	int ret;
 
 	lockdep_assert_held(&vpmc_events_mutex);
-	list_for_each_entry(user, &pmu->cpus[cpu]->offline, node) {
-		if (user->evref)
+	list_for_each_entry(claim, &pmu->cpus[cpu]->offline, node) {
+		if (claim->evref)
 			continue;
-		ret = arb_event_get(user);
+		ret = claim_event_get(claim);
 		if (ret)
 			pr_warn("cpu %d: vpmc %u stays offline: event %#llx: %d\n",
-				cpu, user->id, user->config, ret);
+				cpu, claim->id, claim->config, ret);
 	}
-	if (vpmc_pmu_call(cpu, arb_cpu_up, &hp) || !hp.up)
+	if (vpmc_cpu_call(cpu, arb_cpu_up, &hp) || !hp.up)
 		return;		/* It went down again: the work comes back. */
 	hotplug_notify(&back, true);
 }

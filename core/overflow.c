@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Overflow dispatch: each counter is programmed to interrupt at the
- * earliest threshold of its started users (their timerqueue, earliest
+ * earliest threshold of its started claims (their timerqueue, earliest
  * cached), and an interrupt fires every threshold passed, in order, as
  * expiring timers do; throttling when callbacks take more than their share
  * of a CPU; and the irq_work that carries NMI reports and the callbacks a
  * context switch owed out of contexts that cannot run them.
  *
  * Locking: rules 1-3 of core/arbiter.h; @pending and @ovf_entry of
- * struct vpmc_cpu are their own (atomic bitops, local64).
+ * struct vpmc_arbiter are their own (atomic bitops, local64).
  */
 #define pr_fmt(fmt) "vpmc: " fmt
 
@@ -33,7 +33,7 @@
  * for good. So each CPU's overflows may take vpmc_pmu.ovf_pct percent of
  * every window of VPMC_OVF_WINDOW_NS: past that, the counter is throttled
  * (it keeps counting, exactly, with no threshold armed) until the window
- * is over, and at least for the rest of a window. Then its overdue users
+ * is over, and at least for the rest of a window. Then its overdue claims
  * catch up: each fires once, for the last threshold it passed, and the
  * thresholds in between are skipped (their callbacks see the count jump).
  * An overflow is charged from the backend's report, when it deferred it
@@ -48,34 +48,34 @@ static u64 ovf_budget(struct vpmc_pmu *pmu)
 	return div_u64(VPMC_OVF_WINDOW_NS * READ_ONCE(pmu->ovf_pct), 100);
 }
 
-static void ovf_throttle(struct vpmc_cpu *vc, unsigned int idx, u64 budget,
+static void ovf_throttle(struct vpmc_arbiter *arb, unsigned int idx, u64 budget,
 			 u64 now)
 {
-	u64 end = vc->ovf_window + VPMC_OVF_WINDOW_NS;
+	u64 end = arb->ovf_window + VPMC_OVF_WINDOW_NS;
 	u64 pause = max(end > now ? end - now : 0, VPMC_OVF_WINDOW_NS - budget);
 
-	__set_bit(idx, &vc->throttled);
-	vc->nr_throttled++;
-	if (!hrtimer_is_queued(&vc->unthrottle))
-		hrtimer_start(&vc->unthrottle, ns_to_ktime(pause),
+	__set_bit(idx, &arb->throttled);
+	arb->nr_throttled++;
+	if (!hrtimer_is_queued(&arb->unthrottle))
+		hrtimer_start(&arb->unthrottle, ns_to_ktime(pause),
 			      HRTIMER_MODE_REL_PINNED_HARD);
 }
 
 /* The end of a throttling: hard interrupt context, on the arbiter's CPU. */
 static enum hrtimer_restart ovf_unthrottle(struct hrtimer *timer)
 {
-	struct vpmc_cpu *vc = container_of(timer, struct vpmc_cpu, unthrottle);
+	struct vpmc_arbiter *arb = container_of(timer, struct vpmc_arbiter, unthrottle);
 	unsigned long throttled;
 	unsigned int idx;
 
-	vc_lock(vc);
-	throttled = vc->throttled;
-	vc->throttled = 0;
-	vc->catchup |= throttled;
+	arb_lock(arb);
+	throttled = arb->throttled;
+	arb->throttled = 0;
+	arb->catchup |= throttled;
 	for_each_set_bit(idx, &throttled, BITS_PER_LONG)
-		if (vc->ctr[idx].nr_users)
-			ctr_program(vc->pmu, vc, idx, true);
-	vc_unlock(vc);
+		if (arb->ctr[idx].nr_claims)
+			ctr_program(arb->pmu, arb, idx, true);
+	arb_unlock(arb);
 	return HRTIMER_NORESTART;
 }
 
@@ -85,89 +85,89 @@ static enum hrtimer_restart ovf_unthrottle(struct hrtimer *timer)
  */
 static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entry)
 {
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
-	struct vpmc_counter *c = &vc->ctr[idx];
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
+	struct vpmc_counter *c = &arb->ctr[idx];
 	u64 budget = ovf_budget(pmu), t0 = 0, at, skip;
 	u64 (*clock)(void) = pmu->clock;
 	struct timerqueue_node *node;
-	struct vpmc_user *user;
+	struct vpmc_claim *claim;
 	unsigned int fires;
 
 	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
 		return;
-	vc_lock(vc);
-	if (!c->nr_users)
+	arb_lock(arb);
+	if (!c->nr_claims)
 		goto out;
-	ctr_update(pmu, vc, idx);
+	ctr_update(pmu, arb, idx);
 	/* A wrap of a throttled counter: nothing is armed. */
-	if (vc->throttled & BIT(idx))
+	if (arb->throttled & BIT(idx))
 		goto program;
 	if (budget) {
 		t0 = clock();
 		/* A report older than a window is one a CPU left behind. */
 		if (entry && t0 - entry < VPMC_OVF_WINDOW_NS)
 			t0 = entry;
-		if (t0 - vc->ovf_window >= VPMC_OVF_WINDOW_NS) {
-			vc->ovf_window = t0;
-			vc->ovf_spent = 0;
+		if (t0 - arb->ovf_window >= VPMC_OVF_WINDOW_NS) {
+			arb->ovf_window = t0;
+			arb->ovf_spent = 0;
 		}
 	}
 	for (fires = 0; fires < VPMC_MAX_FIRES; fires++) {
 		node = timerqueue_getnext(&c->tq);
 		if (!node || node->expires > (s64)c->count) {
-			__clear_bit(idx, &vc->catchup);
+			__clear_bit(idx, &arb->catchup);
 			break;
 		}
 		/* The first of a window fires whatever its report cost. */
-		if (budget && (fires || vc->ovf_spent)) {
+		if (budget && (fires || arb->ovf_spent)) {
 			u64 now = clock();
 
-			if (vc->ovf_spent + (now - t0) > budget) {
-				ovf_throttle(vc, idx, budget, now);
+			if (arb->ovf_spent + (now - t0) > budget) {
+				ovf_throttle(arb, idx, budget, now);
 				break;
 			}
 		}
-		user = container_of(node, struct vpmc_user, tq);
+		claim = container_of(node, struct vpmc_claim, tq);
 		skip = 0;
-		if ((vc->catchup & BIT(idx)) || user->overdue)
-			skip = div64_u64(c->count - node->expires, user->period);
-		user->overdue = false;
-		vc->nr_skipped += skip;
-		at = user->next + skip * user->period;
-		user->next = at + user->period;
+		if ((arb->catchup & BIT(idx)) || claim->overdue)
+			skip = div64_u64(c->count - node->expires, claim->period);
+		claim->overdue = false;
+		arb->nr_skipped += skip;
+		at = claim->next + skip * claim->period;
+		claim->next = at + claim->period;
 		timerqueue_del(&c->tq, node);
-		node->expires += (skip + 1) * user->period;
+		node->expires += (skip + 1) * claim->period;
 		timerqueue_add(&c->tq, node);
-		if (!user->overflow)
+		if (!claim->overflow)
 			continue;
-		vc->cb_user = user;
-		vc->cb_count = at;
-		vc_unlock(vc);
-		user->overflow(user, at);
-		vc_lock(vc);
-		vc->cb_user = NULL;
-		if (!c->nr_users)
+		arb->cb_claim = claim;
+		arb->cb_count = at;
+		arb_unlock(arb);
+		claim->overflow(claim, at);
+		arb_lock(arb);
+		arb->cb_claim = NULL;
+		if (!c->nr_claims)
 			goto spent;
-		ctr_update(pmu, vc, idx);
+		ctr_update(pmu, arb, idx);
 	}
 	/*
 	 * Past the budget with nothing left to fire, the counter idles too:
 	 * reports that fire nothing (a backend's early or repeated ones)
 	 * would otherwise never be throttled.
 	 */
-	if (t0 && !(vc->throttled & BIT(idx))) {
+	if (t0 && !(arb->throttled & BIT(idx))) {
 		u64 now = clock();
 
-		if (vc->ovf_spent + (now - t0) > budget)
-			ovf_throttle(vc, idx, budget, now);
+		if (arb->ovf_spent + (now - t0) > budget)
+			ovf_throttle(arb, idx, budget, now);
 	}
 program:
-	ctr_program(pmu, vc, idx, true);
+	ctr_program(pmu, arb, idx, true);
 spent:
 	if (t0)
-		vc->ovf_spent += clock() - t0;
+		arb->ovf_spent += clock() - t0;
 out:
-	vc_unlock(vc);
+	arb_unlock(arb);
 }
 
 /**
@@ -192,28 +192,28 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 
 /*
  * The irq_work of vpmc_pmu_overflow_nmi() and of deferred preemption
- * callbacks: hard interrupt context, on @vc's CPU.
+ * callbacks: hard interrupt context, on @arb's CPU.
  */
 static void ovf_work(struct irq_work *work)
 {
-	struct vpmc_cpu *vc = container_of(work, struct vpmc_cpu, work);
+	struct vpmc_arbiter *arb = container_of(work, struct vpmc_arbiter, work);
 	/* Before @pending is cleared: pairs with vpmc_pmu_overflow_nmi(). */
-	u64 entry = local64_read(&vc->ovf_entry);
+	u64 entry = local64_read(&arb->ovf_entry);
 	unsigned int idx;
 	LIST_HEAD(notify);
 
-	for (idx = 0; idx < vc->pmu->desc.num_counters; idx++) {
-		if (!test_and_clear_bit(idx, &vc->pending))
+	for (idx = 0; idx < arb->pmu->desc.num_counters; idx++) {
+		if (!test_and_clear_bit(idx, &arb->pending))
 			continue;
 		/* The first dispatched carries the deferral's cost. */
-		__vpmc_pmu_overflow(vc->pmu, idx, entry);
+		__vpmc_pmu_overflow(arb->pmu, idx, entry);
 		entry = 0;
 	}
-	if (list_empty(&vc->later))
+	if (list_empty(&arb->later))
 		return;
-	vc_lock(vc);
-	list_splice_init(&vc->later, &notify);
-	vc_unlock(vc);
+	arb_lock(arb);
+	list_splice_init(&arb->later, &notify);
+	arb_unlock(arb);
 	arb_run_notify(&notify);
 }
 
@@ -230,7 +230,7 @@ static void ovf_work(struct irq_work *work)
  */
 void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
 {
-	struct vpmc_cpu *vc = pmu->cpus[smp_processor_id()];
+	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
 
 	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
 		return;
@@ -239,10 +239,10 @@ void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
 	 * NMIs and the irq_work of this CPU touch it: neither can be torn by
 	 * the other (local64), and @work reads it before clearing @pending.
 	 */
-	if (!READ_ONCE(vc->pending) && READ_ONCE(pmu->ovf_pct))
-		local64_set(&vc->ovf_entry, pmu->clock());
-	set_bit(idx, &vc->pending);
-	irq_work_queue(&vc->work);
+	if (!READ_ONCE(arb->pending) && READ_ONCE(pmu->ovf_pct))
+		local64_set(&arb->ovf_entry, pmu->clock());
+	set_bit(idx, &arb->pending);
+	irq_work_queue(&arb->work);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_nmi, VPMC_INTERNAL);
 
@@ -259,21 +259,21 @@ void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu)
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_sync, VPMC_INTERNAL);
 
-/* Ready @vc's irq_work and unthrottle timer. */
-void arb_overflow_init(struct vpmc_cpu *vc)
+/* Ready @arb's irq_work and unthrottle timer. */
+void arb_overflow_init(struct vpmc_arbiter *arb)
 {
-	init_irq_work(&vc->work, ovf_work);
-	hrtimer_init(&vc->unthrottle, CLOCK_MONOTONIC,
+	init_irq_work(&arb->work, ovf_work);
+	hrtimer_init(&arb->unthrottle, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_REL_PINNED_HARD);
-	vc->unthrottle.function = ovf_unthrottle;
+	arb->unthrottle.function = ovf_unthrottle;
 }
 
 /*
  * The backend is gone: no overflow is deferred any more, and none
  * throttles a counter again. Wait for what is in flight.
  */
-void arb_overflow_exit(struct vpmc_cpu *vc)
+void arb_overflow_exit(struct vpmc_arbiter *arb)
 {
-	irq_work_sync(&vc->work);
-	hrtimer_cancel(&vc->unthrottle);
+	irq_work_sync(&arb->work);
+	hrtimer_cancel(&arb->unthrottle);
 }

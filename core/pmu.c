@@ -101,7 +101,7 @@ struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv)
 	pmu->ops = ops;
 	pmu->priv = priv;
 	pmu->clock = local_clock;
-	atomic_set(&pmu->nr_users, 0);
+	atomic_set(&pmu->nr_claims, 0);
 	ret = ops->probe(pmu, priv, &pmu->desc);
 	if (ret)
 		goto err_free;
@@ -136,7 +136,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_create, VPMC_INTERNAL);
  */
 int vpmc_pmu_destroy(struct vpmc_pmu *pmu)
 {
-	if (atomic_read(&pmu->nr_users))
+	if (atomic_read(&pmu->nr_claims))
 		return -EBUSY;
 	vpmc_pmu_unregister(pmu);
 	pmu->ops->remove(pmu->priv);
@@ -165,23 +165,23 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_priv, VPMC_INTERNAL);
  * Every KUnit test ends by asserting this, so a test that leaks fails.
  *
  * Context: any.
- * Return: true if no user is attached on any CPU and no counter is in use.
+ * Return: true if no claim is attached on any CPU and no counter is in use.
  */
 bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu)
 {
 	unsigned int i;
 	int cpu;
 
-	if (atomic_read(&pmu->nr_users))
+	if (atomic_read(&pmu->nr_claims))
 		return false;
 	for_each_possible_cpu(cpu) {
-		struct vpmc_cpu *vc = pmu->cpus[cpu];
+		struct vpmc_arbiter *arb = pmu->cpus[cpu];
 
-		if (READ_ONCE(vc->nr_users) || !list_empty(&vc->waiting) ||
-		    !list_empty(&vc->offline))
+		if (READ_ONCE(arb->nr_claims) || !list_empty(&arb->waiting) ||
+		    !list_empty(&arb->offline))
 			return false;
 		for (i = 0; i < pmu->desc.num_counters; i++)
-			if (READ_ONCE(vc->ctr[i].nr_users))
+			if (READ_ONCE(arb->ctr[i].nr_claims))
 				return false;
 	}
 	return true;
@@ -216,18 +216,18 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_set_overflow_limit, VPMC_INTERNAL);
 
 /**
  * vpmc_pmu_set_clock() - what measures the time of overflow callbacks
- * @pmu: an instance with no user
+ * @pmu: an instance with no claim
  * @clock: a clock in nanoseconds; NULL for local_clock()
  *
  * For tests: the throttling of vpmc_pmu_set_overflow_limit() then depends
  * on a clock the test advances, not on how busy the machine is.
  *
- * Context: process context, before the instance has a user.
- * Return: 0, or -EBUSY if it has users (nothing changes).
+ * Context: process context, before the instance has a claim.
+ * Return: 0, or -EBUSY if it has claims (nothing changes).
  */
 int vpmc_pmu_set_clock(struct vpmc_pmu *pmu, u64 (*clock)(void))
 {
-	if (atomic_read(&pmu->nr_users))
+	if (atomic_read(&pmu->nr_claims))
 		return -EBUSY;
 	pmu->clock = clock ?: local_clock;
 	return 0;

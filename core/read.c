@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Reads of a user's count and times: under its arbiter's lock where the
- * user is (vpmc_core_read()); lockless on its own CPU under the arbiter's
- * seqcount when nothing can move it meanwhile (read_here(); rule 2 of
+ * Reads of a claim's count and times: under its arbiter's lock where the
+ * claim is (vpmc_core_read()); lockless on its own CPU under the arbiter's
+ * seqcount when nothing can move it meanwhile (read_seq_same_cpu(); rule 2 of
  * core/arbiter.h); and from any context on that CPU, NMI included
  * (vpmc_core_read_local()).
  */
@@ -16,59 +16,59 @@
 
 #include "arbiter_inline.h"
 
-static void op_read(struct vpmc_cpu *vc, struct vpmc_call *call)
+static void op_read(struct vpmc_arbiter *arb, struct vpmc_call *call)
 {
-	struct vpmc_user *user = call->user;
+	struct vpmc_claim *claim = call->claim;
 
-	user_times(user);
-	if (user->state == VPMC_USER_ACTIVE)
-		ctr_update(user->pmu, vc, user->idx);
-	call->value->count = user_count(vc, user);
-	call->value->time_enabled = user->time_enabled;
-	call->value->time_running = user->time_running;
-	call->ret = user_read_errno(user);
+	claim_times(claim);
+	if (claim->state == VPMC_CLAIM_ACTIVE)
+		ctr_update(claim->pmu, arb, claim->idx);
+	call->value->count = claim_count(arb, claim);
+	call->value->time_enabled = claim->time_enabled;
+	call->value->time_running = claim->time_running;
+	call->ret = claim_read_errno(claim);
 }
 
 /*
- * op_read() of a user of this CPU without the lock and with interrupts on:
+ * op_read() of a claim of this CPU without the lock and with interrupts on:
  * it writes nothing, and reads again if the arbiter changed meanwhile.
  * Every writer of this CPU's arbiter runs here with interrupts disabled, so
  * outside NMI the sequence is never odd at the start; if it is, the caller
- * takes the locked way. A per-thread user qualifies only when @mine (the
+ * takes the locked way. A per-thread claim qualifies only when @mine (the
  * caller is its thread, so it runs here and cannot leave) and while it is
  * attached: then only this CPU changes it, and taking it off needs this
  * arbiter's lock, so the sequence tells. False if this is not the place.
  */
-static bool read_here(struct vpmc_user *user, struct vpmc_value *value,
-		      bool mine, int *ret)
+static bool read_seq_same_cpu(struct vpmc_claim *claim, struct vpmc_value *value,
+			      bool mine, int *ret)
 {
-	struct vpmc_pmu *pmu = user->pmu;
-	/* Pairs with user_switch_in(); checked again under the seqcount. */
-	int cpu = READ_ONCE(user->cpu);
-	struct vpmc_cpu *vc;
+	struct vpmc_pmu *pmu = claim->pmu;
+	/* Pairs with claim_switch_in(); checked again under the seqcount. */
+	int cpu = READ_ONCE(claim->cpu);
+	struct vpmc_arbiter *arb;
 	unsigned int seq;
 	bool done = false;
 
-	if (in_nmi() || (user->tlock && !mine))
+	if (in_nmi() || (claim->tlock && !mine))
 		return false;
 	preempt_disable();
 	if (cpu != smp_processor_id())
 		goto out;
-	vc = pmu->cpus[cpu];
+	arb = pmu->cpus[cpu];
 	do {
-		seq = raw_read_seqcount(&vc->seq);
+		seq = raw_read_seqcount(&arb->seq);
 		if (seq & 1)
 			goto out;
-		if (user->tlock && (!user_attached(user) || user->cpu != cpu))
+		if (claim->tlock && (!claim_attached(claim) || claim->cpu != cpu))
 			goto out;
 		/* Destroyed: the locked way says so. */
-		if (user->state == VPMC_USER_DETACHED)
+		if (claim->state == VPMC_CLAIM_DETACHED)
 			goto out;
-		value->count = user_count_live(pmu, vc, user);
-		user_times_peek(user, local_clock(), &value->time_enabled,
-				&value->time_running);
-		*ret = user_read_errno(user);
-	} while (read_seqcount_retry(&vc->seq, seq));
+		value->count = claim_count_live(pmu, arb, claim);
+		claim_times_peek(claim, local_clock(), &value->time_enabled,
+				 &value->time_running);
+		*ret = claim_read_errno(claim);
+	} while (read_seqcount_retry(&arb->seq, seq));
 	done = true;
 out:
 	preempt_enable();
@@ -76,31 +76,31 @@ out:
 }
 
 /**
- * vpmc_core_read() - a user's count and times
- * @user: an attached user
- * @value: filled in, also when the user is preempted
+ * vpmc_core_read() - a claim's count and times
+ * @claim: an attached claim
+ * @value: filled in, also when the claim is preempted
  *
- * Context: see vpmc_pmu_call().
- * Return: 0; -EBUSY if the user is preempted (@value holds its frozen count
+ * Context: see vpmc_cpu_call().
+ * Return: 0; -EBUSY if the claim is preempted (@value holds its frozen count
  * and its times); -ENODEV if its CPU is offline (@value as well, when
- * called from process context); or vpmc_pmu_call()'s error.
+ * called from process context); or vpmc_cpu_call()'s error.
  */
-int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
+int vpmc_core_read(struct vpmc_claim *claim, struct vpmc_value *value)
 {
 	struct vpmc_call call = { .value = value };
 	unsigned long flags;
 	int ret;
 
-	if (read_here(user, value, false, &ret))
+	if (read_seq_same_cpu(claim, value, false, &ret))
 		return ret;
-	ret = arb_user_op(user, op_read, &call);
+	ret = arb_claim_op(claim, op_read, &call);
 	/* Destroyed, or a caller that may not sleep: nothing more to read. */
-	if (ret != -ENODEV || user->tlock || !preemptible() ||
-	    rcu_preempt_depth() || user->state == VPMC_USER_DETACHED)
+	if (ret != -ENODEV || claim->tlock || !preemptible() ||
+	    rcu_preempt_depth() || claim->state == VPMC_CLAIM_DETACHED)
 		return ret;
 	/* Its CPU is down: read its frozen count there, as detach does. */
 	cpus_read_lock();
-	if (!cpu_online(user->cpu)) {
+	if (!cpu_online(claim->cpu)) {
 		local_irq_save(flags);
 		arb_call_op(&call);
 		local_irq_restore(flags);
@@ -111,58 +111,58 @@ int vpmc_core_read(struct vpmc_user *user, struct vpmc_value *value)
 }
 
 /**
- * vpmc_core_read_mine() - vpmc_core_read() of a per-thread user by its thread
- * @user: a per-thread user whose thread is the caller
+ * vpmc_core_read_own_thread() - vpmc_core_read() of a per-thread claim by its thread
+ * @claim: a per-thread claim whose thread is the caller
  * @value: as vpmc_core_read()
  *
- * While the user is attached, reads it without a lock or an interrupt-free
- * section, as vpmc_core_read() does for a system-wide user of its CPU.
+ * While the claim is attached, reads it without a lock or an interrupt-free
+ * section, as vpmc_core_read() does for a system-wide claim of its CPU.
  *
  * Context: as vpmc_core_read().
  * Return: as vpmc_core_read().
  */
-int vpmc_core_read_mine(struct vpmc_user *user, struct vpmc_value *value)
+int vpmc_core_read_own_thread(struct vpmc_claim *claim, struct vpmc_value *value)
 {
 	int ret;
 
-	if (read_here(user, value, true, &ret))
+	if (read_seq_same_cpu(claim, value, true, &ret))
 		return ret;
-	return vpmc_core_read(user, value);
+	return vpmc_core_read(claim, value);
 }
 
 /**
- * vpmc_core_read_local() - a user's count, from any context on its CPU
- * @user: an attached user of the current CPU
+ * vpmc_core_read_local() - a claim's count, from any context on its CPU
+ * @claim: an attached claim of the current CPU
  * @count: set to its count
  *
- * Takes no lock: safe in NMI context and in the user's own callbacks.
+ * Takes no lock: safe in NMI context and in the claim's own callbacks.
  *
  * Context: any, including NMI, with preemption disabled.
- * Return: 0; -EINVAL if @user is not of this CPU; -EBUSY if it is
+ * Return: 0; -EINVAL if @claim is not of this CPU; -EBUSY if it is
  * preempted; -ENODEV if it was detached; -EAGAIN if this NMI interrupted
  * an update of this CPU's arbiter. @count is written only on success.
  */
-int vpmc_core_read_local(struct vpmc_user *user, u64 *count)
+int vpmc_core_read_local(struct vpmc_claim *claim, u64 *count)
 {
-	struct vpmc_pmu *pmu = user->pmu;
-	struct vpmc_cpu *vc;
+	struct vpmc_pmu *pmu = claim->pmu;
+	struct vpmc_arbiter *arb;
 	unsigned int seq;
 	u64 val;
 	int ret = 0;
 
-	if (user->cpu != smp_processor_id())
+	if (claim->cpu != smp_processor_id())
 		return -EINVAL;
-	vc = user_cpu(user);
-	seq = raw_read_seqcount(&vc->seq);
+	arb = claim_arb(claim);
+	seq = raw_read_seqcount(&arb->seq);
 	if (seq & 1)
 		return -EAGAIN;
-	if (user->state == VPMC_USER_WAITING)
+	if (claim->state == VPMC_CLAIM_WAITING)
 		ret = -EBUSY;
-	else if (!user->tlock && user->state == VPMC_USER_DETACHED)
+	else if (!claim->tlock && claim->state == VPMC_CLAIM_DETACHED)
 		ret = -ENODEV;	/* destroyed; see arb_call_op() */
 	else
-		val = user_count_live(pmu, vc, user);
-	if (read_seqcount_retry(&vc->seq, seq))
+		val = claim_count_live(pmu, arb, claim);
+	if (read_seqcount_retry(&arb->seq, seq))
 		return -EAGAIN;
 	if (!ret)
 		*count = val;

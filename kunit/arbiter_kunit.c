@@ -465,7 +465,7 @@ static void priority_shared_counter_needs_all_weaker(struct kunit *test)
 	vpmc_destroy(a);
 }
 
-/* The victim is the counter whose strongest user is weakest. */
+/* The victim is the counter whose strongest claim is weakest. */
 static void priority_weakest_counter_is_victim(struct kunit *test)
 {
 	struct vpmc_pmu *pmu = arb_pmu(test, 2, 0, 48);
@@ -652,7 +652,7 @@ static void overflow_stop_write_set_period(struct kunit *test)
 /*
  * A 64-bit counter with no threshold is not reprogrammed when a virtual PMC
  * without a period takes it, so it may interrupt once for the period its
- * last user left behind: nothing fires, nothing is lost, and the interrupt
+ * last claim left behind: nothing fires, nothing is lost, and the interrupt
  * disarms it.
  */
 static void overflow_wide_counter_left_armed(struct kunit *test)

@@ -142,7 +142,7 @@ static void thread_migrate(struct kunit *test)
 }
 
 /*
- * One context switch, users on two PMU instances: the hook's batch moves
+ * One context switch, claims on two PMU instances: the hook's batch moves
  * from one arbiter to the other. Each thread reads its own virtual PMC
  * while it runs (no lock) and must see exactly what it injected.
  */

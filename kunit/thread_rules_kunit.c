@@ -20,7 +20,7 @@
 
 /*
  * Creating a virtual PMC for a thread that exited fails with -ESRCH and
- * changes no CPU's count of users (it once decremented task_cpu()'s,
+ * changes no CPU's count of claims (it once decremented task_cpu()'s,
  * for good, at every try).
  */
 static void rules_create_exited(struct kunit *test)

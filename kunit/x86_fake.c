@@ -292,7 +292,7 @@ static void __fake_count(void *info)
  * Counts up to each wrap, raises the PMI there and lets its deferred
  * handling finish before counting on, as the hardware would.
  *
- * Return: 0 or vpmc_pmu_call()'s error.
+ * Return: 0 or vpmc_cpu_call()'s error.
  */
 int fake_x86_count(struct fake_x86 *fake, int cpu, u64 event, u64 n)
 {
@@ -300,7 +300,7 @@ int fake_x86_count(struct fake_x86 *fake, int cpu, u64 event, u64 n)
 	int ret;
 
 	while (fc.left) {
-		ret = vpmc_pmu_call(cpu, __fake_count, &fc);
+		ret = vpmc_cpu_call(cpu, __fake_count, &fc);
 		if (ret)
 			return ret;
 		if (fake->pmu)

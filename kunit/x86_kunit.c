@@ -394,11 +394,11 @@ static void x86_overflow_early_reports_throttled(struct kunit *test)
 	r.idx = vpmc_counter_of(v);
 
 	/* 60 us: within the 100 us of the window. */
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_call(CPU, report_early, &r), 0);
+	KUNIT_ASSERT_EQ(test, vpmc_cpu_call(CPU, report_early, &r), 0);
 	vpmc_pmu_overflow_sync(ctx->pmu, CPU);
 	KUNIT_EXPECT_EQ(test, vpmc_pmu_nr_throttled(ctx->pmu, CPU), 0);
 	/* 120 us: past it, with nothing due. */
-	KUNIT_ASSERT_EQ(test, vpmc_pmu_call(CPU, report_early, &r), 0);
+	KUNIT_ASSERT_EQ(test, vpmc_cpu_call(CPU, report_early, &r), 0);
 	vpmc_pmu_overflow_sync(ctx->pmu, CPU);
 	KUNIT_EXPECT_EQ(test, vpmc_pmu_nr_throttled(ctx->pmu, CPU), 1);
 	KUNIT_EXPECT_EQ(test, log.calls, 0);

@@ -2,7 +2,7 @@
 /*
  * Virtual PMC objects: the in-kernel API of include/vpmc/vpmc.h.
  *
- * A system-wide virtual PMC is one core/ user on one CPU. This layer checks
+ * A system-wide virtual PMC is one core/ claim on one CPU. This layer checks
  * the caller's attributes, owns the object's memory and translates core/'s
  * callbacks into the consumer's. Each virtual PMC holds a reference on
  * vpmc.ko, so the module cannot be unloaded under it.
@@ -21,26 +21,26 @@
 #include "core/internal.h"
 #include "priv.h"
 
-/* System-wide virtual PMCs (per-thread ones: vpmc_thread_cache). */
+/* System-wide virtual PMCs (per-thread ones: vpmc_task_pmc_cache). */
 struct kmem_cache *vpmc_cache;
 
-static void vpmc_overflow_cb(struct vpmc_user *user, u64 count)
+static void vpmc_overflow_cb(struct vpmc_claim *claim, u64 count)
 {
-	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+	struct vpmc *vpmc = container_of(claim, struct vpmc, claim);
 
 	vpmc->overflow(vpmc, count, vpmc->priv);
 }
 
-static void vpmc_preempt_cb(struct vpmc_user *user, bool running)
+static void vpmc_preempt_cb(struct vpmc_claim *claim, bool running)
 {
-	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+	struct vpmc *vpmc = container_of(claim, struct vpmc, claim);
 
 	vpmc->preempt(vpmc, running, vpmc->priv);
 }
 
-static void vpmc_hotplug_cb(struct vpmc_user *user, bool online)
+static void vpmc_hotplug_cb(struct vpmc_claim *claim, bool online)
 {
-	struct vpmc *vpmc = container_of(user, struct vpmc, user);
+	struct vpmc *vpmc = container_of(claim, struct vpmc, claim);
 
 	vpmc->notice(vpmc, online ? VPMC_NOTICE_ONLINE : VPMC_NOTICE_OFFLINE,
 		     vpmc->priv);
@@ -63,7 +63,7 @@ static int vpmc_attr_check(const struct vpmc_attr *attr)
 void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 	       const struct vpmc_attr *attr, unsigned long allowed, int cpu)
 {
-	const struct vpmc_user_cfg cfg = {
+	const struct vpmc_claim_cfg cfg = {
 		.pmu = pmu,
 		.cpu = cpu,
 		.config = attr->config,
@@ -80,7 +80,7 @@ void vpmc_fill(struct vpmc *vpmc, struct vpmc_pmu *pmu,
 	vpmc->preempt = attr->preempt;
 	vpmc->notice = attr->notice;
 	vpmc->priv = attr->priv;
-	vpmc_core_user_init(&vpmc->user, &cfg);
+	vpmc_core_claim_init(&vpmc->claim, &cfg);
 }
 
 /*
@@ -138,7 +138,7 @@ struct vpmc *vpmc_create_on(struct vpmc_pmu *pmu, const struct vpmc_attr *attr,
 		return ERR_PTR(-ENOMEM);
 	vpmc_fill(vpmc, pmu, attr, allowed, cpu);
 
-	ret = vpmc_core_attach(&vpmc->user);
+	ret = vpmc_core_attach(&vpmc->claim);
 	if (ret) {
 		kmem_cache_free(vpmc_cache, vpmc);
 		return ERR_PTR(ret);
@@ -207,11 +207,11 @@ void vpmc_destroy(struct vpmc *vpmc)
 	/* Documented misuse; refused rather than a sleep in atomic context. */
 	if (WARN_ON_ONCE(vpmc_cannot_sleep()))
 		return;
-	if (vpmc->vt) {
+	if (vpmc->watched) {
 		vpmc_thread_destroy(vpmc);
 		return;
 	}
-	vpmc_core_detach(&vpmc->user);
+	vpmc_core_detach(&vpmc->claim);
 	/*
 	 * Any callback of another virtual PMC that found this one before its
 	 * owner let go of it runs with interrupts off: a grace period ends
@@ -234,7 +234,7 @@ EXPORT_SYMBOL_GPL(vpmc_destroy);
  */
 int vpmc_start(struct vpmc *vpmc)
 {
-	return vpmc_core_start(&vpmc->user);
+	return vpmc_core_start(&vpmc->claim);
 }
 EXPORT_SYMBOL_GPL(vpmc_start);
 
@@ -251,7 +251,7 @@ EXPORT_SYMBOL_GPL(vpmc_start);
  */
 int vpmc_stop(struct vpmc *vpmc)
 {
-	return vpmc_core_stop(&vpmc->user);
+	return vpmc_core_stop(&vpmc->claim);
 }
 EXPORT_SYMBOL_GPL(vpmc_stop);
 
@@ -272,9 +272,9 @@ EXPORT_SYMBOL_GPL(vpmc_stop);
  */
 int vpmc_read(struct vpmc *vpmc, struct vpmc_value *value)
 {
-	if (vpmc->vt)
+	if (vpmc->watched)
 		return vpmc_thread_read(vpmc, value);
-	return vpmc_core_read(&vpmc->user, value);
+	return vpmc_core_read(&vpmc->claim, value);
 }
 EXPORT_SYMBOL_GPL(vpmc_read);
 
@@ -294,9 +294,9 @@ EXPORT_SYMBOL_GPL(vpmc_read);
  */
 int vpmc_read_local(struct vpmc *vpmc, u64 *count)
 {
-	if (vpmc->vt && !vpmc_thread_current(vpmc))
+	if (vpmc->watched && !vpmc_thread_current(vpmc))
 		return -EINVAL;
-	return vpmc_core_read_local(&vpmc->user, count);
+	return vpmc_core_read_local(&vpmc->claim, count);
 }
 EXPORT_SYMBOL_GPL(vpmc_read_local);
 
@@ -318,7 +318,7 @@ EXPORT_SYMBOL_GPL(vpmc_read_local);
  */
 int vpmc_write(struct vpmc *vpmc, u64 count)
 {
-	return vpmc_core_write(&vpmc->user, count);
+	return vpmc_core_write(&vpmc->claim, count);
 }
 EXPORT_SYMBOL_GPL(vpmc_write);
 
@@ -336,13 +336,13 @@ int vpmc_set_period(struct vpmc *vpmc, u64 period)
 {
 	if (!vpmc->overflow || period > VPMC_MAX_PERIOD)
 		return -EINVAL;
-	return vpmc_core_set_period(&vpmc->user, period);
+	return vpmc_core_set_period(&vpmc->claim, period);
 }
 EXPORT_SYMBOL_GPL(vpmc_set_period);
 
-static struct vpmc_user *vpmc_user_of(struct vpmc *vpmc)
+static struct vpmc_claim *vpmc_claim_of(struct vpmc *vpmc)
 {
-	return &vpmc->user;
+	return &vpmc->claim;
 }
 
 /**
@@ -375,6 +375,6 @@ int vpmc_swap(const struct vpmc_swap_op *ops, unsigned int nr)
 		    (!ops[i].vpmc->overflow || ops[i].period > VPMC_MAX_PERIOD))
 			return -EINVAL;
 	}
-	return vpmc_core_swap(ops, nr, vpmc_user_of);
+	return vpmc_core_swap(ops, nr, vpmc_claim_of);
 }
 EXPORT_SYMBOL_GPL(vpmc_swap);

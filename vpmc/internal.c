@@ -38,7 +38,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_footprint, VPMC_INTERNAL);
  */
 int vpmc_counter_of(struct vpmc *vpmc)
 {
-	return vpmc_core_counter(&vpmc->user);
+	return vpmc_core_counter(&vpmc->claim);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_counter_of, VPMC_INTERNAL);
 

@@ -14,18 +14,18 @@
 
 #define VPMC_VERSION	"0.4.0"
 
-struct vpmc_task;
+struct vpmc_watched;
 
 /**
  * struct vpmc - a virtual PMC, system-wide or per-thread
- * @user: its claim on a counter, managed by core/ (which keeps the
+ * @claim: its claim on a counter, managed by core/ (which keeps the
  *	consumer's event, priority, flags and period there)
  * @overflow: the consumer's overflow callback, or NULL
  * @preempt: its preemption callback, or NULL
  * @notice: its notice callback, or NULL
  * @priv: passed to the three
- * @vt: per-thread: its thread's state, and the object is the @vpmc of a
- *	struct vpmc_thread (vpmc/thread.c); NULL system-wide
+ * @watched: per-thread: its thread's state, and the object is the @vpmc of a
+ *	struct vpmc_task_pmc (vpmc/thread.c); NULL system-wide
  * @rcu: vpmc_destroy() frees it a grace period after it was taken off
  *	(design.rst, "Lifetime")
  *
@@ -33,12 +33,12 @@ struct vpmc_task;
  * their own (vpmc_cache), so memory per virtual PMC is this size.
  */
 struct vpmc {
-	struct vpmc_user user;
+	struct vpmc_claim claim;
 	vpmc_overflow_fn overflow;
 	vpmc_preempt_fn preempt;
 	vpmc_notice_fn notice;
 	void *priv;
-	struct vpmc_task *vt;
+	struct vpmc_watched *watched;
 	struct rcu_head rcu;
 };
 

@@ -16,24 +16,24 @@
 struct vpmc;
 
 /**
- * struct vpmc_task - a monitored thread
- * @node: in vpmc_tasks, keyed by @task (RCU readers, vpmc_tasks_lock)
+ * struct vpmc_watched - a monitored thread
+ * @node: in vpmc_watched_hash, keyed by @task (RCU readers, vpmc_watched_lock)
  * @task: the thread; a reference is held
- * @ct: core's state of the thread: its virtual PMCs' users, their lock
+ * @ct: core's state of the thread: its virtual PMCs' claims, their lock
  *	(rule 5) and whether it exited
  * @rcu: freed after a grace period
  */
-struct vpmc_task {
+struct vpmc_watched {
 	struct hlist_node node;
 	struct task_struct *task;
 	struct vpmc_core_task ct;
 	struct rcu_head rcu;
 };
 
-struct vpmc_task *vpmc_task_find(struct task_struct *task);
-int vpmc_task_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp);
-void vpmc_task_put(struct vpmc_task *vt);
-int vpmc_task_init(void);
-void vpmc_task_exit(void);
+struct vpmc_watched *vpmc_watched_find(struct task_struct *task);
+int vpmc_watched_attach(struct task_struct *task, struct vpmc *vpmc, gfp_t gfp);
+void vpmc_watched_put(struct vpmc_watched *watched);
+int vpmc_watched_init(void);
+void vpmc_watched_exit(void);
 
 #endif /* _VPMC_TASK_H */

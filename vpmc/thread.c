@@ -2,7 +2,7 @@
 /*
  * Per-thread virtual PMCs: counters that follow one thread.
  *
- * Each monitored thread has a struct vpmc_task, found from the task by a
+ * Each monitored thread has a struct vpmc_watched, found from the task by a
  * hash table that the scheduler hooks read under RCU. A module cannot
  * patch the scheduler, so three tracepoints are hooked, and only while
  * per-thread virtual PMCs are in use (tracepoints are static keys: with no
@@ -16,7 +16,7 @@
  *    the next thread's are switched in, taking counters by the arbiter's
  *    rules (sharing a counter already counting their event, system-wide
  *    virtual PMCs included) or waiting for one; both in one batch, so a
- *    counter the previous thread leaves goes on for the next one's user of
+ *    counter the previous thread leaves goes on for the next one's claim of
  *    the same event (core/switch.c parks it);
  *  - sched_process_exit: the thread's count is final; its owner is told
  *    from a workqueue (VPMC_NOTICE_EXIT);
@@ -25,7 +25,7 @@
  *
  * Backends: switching runs with the runqueue lock held, so it never
  * sleeps. A per-thread virtual PMC holds its event on every online CPU for
- * its whole life (vpmc_events_get(), core/hotplug.c), which is what lets a
+ * its whole life (vpmc_events_hold_all(), core/hotplug.c), which is what lets a
  * backend like perf, whose counters are created by sleeping, be switched
  * in atomically. See Documentation/design.rst for the cost in counters.
  *
@@ -54,8 +54,8 @@
 #include "task.h"
 
 /**
- * struct vpmc_thread - a per-thread virtual PMC
- * @vpmc: what every virtual PMC has; @vpmc.vt is set
+ * struct vpmc_task_pmc - a per-thread virtual PMC
+ * @vpmc: what every virtual PMC has; @vpmc.watched is set
  * @root: an inherited one: the virtual PMC it folds into; NULL when none
  *	(guarded by vpmc_inherit_lock)
  * @children: a root: its live inherited virtual PMCs (vpmc_inherit_lock)
@@ -74,12 +74,12 @@
  * inherited one's from its own work or, never queued, from its root's
  * destruction (one owner, decided under vpmc_inherit_lock).
  *
- * Objects come from vpmc_thread_cache, their thread's state from
- * vpmc_task_cache: together the memory of a thread's first virtual PMC.
+ * Objects come from vpmc_task_pmc_cache, their thread's state from
+ * vpmc_watched_cache: together the memory of a thread's first virtual PMC.
  */
-struct vpmc_thread {
+struct vpmc_task_pmc {
 	struct vpmc vpmc;
-	struct vpmc_thread *root;
+	struct vpmc_task_pmc *root;
 	struct list_head children;
 	struct list_head cnode;
 	struct vpmc_value folded;
@@ -88,19 +88,19 @@ struct vpmc_thread {
 	struct work_struct work;
 };
 
-static struct kmem_cache *vpmc_thread_cache;
+static struct kmem_cache *vpmc_task_pmc_cache;
 
-static struct vpmc_thread *to_thread(struct vpmc *vpmc)
+static struct vpmc_task_pmc *to_task_pmc(struct vpmc *vpmc)
 {
-	return container_of(vpmc, struct vpmc_thread, vpmc);
+	return container_of(vpmc, struct vpmc_task_pmc, vpmc);
 }
 
-static struct vpmc_thread *user_thread(struct vpmc_user *user)
+static struct vpmc_task_pmc *claim_task_pmc(struct vpmc_claim *claim)
 {
-	return to_thread(container_of(user, struct vpmc, user));
+	return to_task_pmc(container_of(claim, struct vpmc, claim));
 }
 
-/* Guards vpmc_thread.root, .children, .folded, .dying; innermost. */
+/* Guards vpmc_task_pmc.root, .children, .folded, .dying; innermost. */
 static DEFINE_RAW_SPINLOCK(vpmc_inherit_lock);
 /* Serialises creation and destruction with the hooks' (un)registration. */
 static DEFINE_MUTEX(vpmc_thread_mutex);
@@ -118,7 +118,7 @@ static struct workqueue_struct *vpmc_wq;
 static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev,
 			      struct task_struct *next, unsigned int prev_state)
 {
-	struct vpmc_task *p = vpmc_task_find(prev), *n = vpmc_task_find(next);
+	struct vpmc_watched *p = vpmc_watched_find(prev), *n = vpmc_watched_find(next);
 
 	if (p || n)
 		vpmc_core_task_switch(p ? &p->ct : NULL, n ? &n->ct : NULL);
@@ -133,23 +133,23 @@ static void vpmc_sched_switch(void *data, bool preempt, struct task_struct *prev
  */
 static void vpmc_thread_cpu_up(void *unused)
 {
-	struct vpmc_task *vt;
+	struct vpmc_watched *watched;
 
 	rcu_read_lock();
-	vt = vpmc_task_find(current);
-	if (vt)
-		vpmc_core_task_switch(NULL, &vt->ct);
+	watched = vpmc_watched_find(current);
+	if (watched)
+		vpmc_core_task_switch(NULL, &watched->ct);
 	rcu_read_unlock();
 }
 
 /* Fold an exited inherited virtual PMC into its root, then free it. */
-static void vpmc_child_exit(struct vpmc_thread *child)
+static void vpmc_child_exit(struct vpmc_task_pmc *child)
 {
-	struct vpmc_thread *root;
+	struct vpmc_task_pmc *root;
 	struct vpmc_value *f, v;
 	bool mine = false;
 
-	vpmc_core_thread_final(&child->vpmc.user, &v);
+	vpmc_core_thread_final(&child->vpmc.claim, &v);
 	raw_spin_lock(&vpmc_inherit_lock);
 	root = child->root;
 	if (root) {
@@ -170,14 +170,14 @@ static void vpmc_child_exit(struct vpmc_thread *child)
 /* In the exiting thread, preemption disabled. */
 static void vpmc_sched_exit(void *data, struct task_struct *task)
 {
-	struct vpmc_user *user;
-	struct vpmc_thread *t;
-	struct vpmc_task *vt;
+	struct vpmc_claim *claim;
+	struct vpmc_task_pmc *tp;
+	struct vpmc_watched *watched;
 
-	vt = vpmc_task_find(task);
-	if (!vt)
+	watched = vpmc_watched_find(task);
+	if (!watched)
 		return;
-	vpmc_core_task_exit(&vt->ct);
+	vpmc_core_task_exit(&watched->ct);
 	/*
 	 * Queue outside the task lock, which nests in the runqueue lock that
 	 * waking a worker takes. Still RCU-sched: a virtual PMC destroyed
@@ -185,88 +185,88 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 	 * looking whether the thread exited, waits for this hook before
 	 * cancelling the work (vpmc_thread_destroy()).
 	 */
-	vpmc_core_task_for_each_rcu(user, &vt->ct) {
-		t = user_thread(user);
-		if (!vpmc_core_thread_dead(user) && !t->inherited &&
-		    t->vpmc.notice)
-			queue_work(vpmc_wq, &t->work);
-		if (READ_ONCE(t->root))
-			vpmc_child_exit(t);
+	vpmc_core_task_for_each_rcu(claim, &watched->ct) {
+		tp = claim_task_pmc(claim);
+		if (!vpmc_core_thread_dead(claim) && !tp->inherited &&
+		    tp->vpmc.notice)
+			queue_work(vpmc_wq, &tp->work);
+		if (READ_ONCE(tp->root))
+			vpmc_child_exit(tp);
 	}
 }
 
 static void vpmc_exit_work(struct work_struct *work)
 {
-	struct vpmc_thread *t = container_of(work, struct vpmc_thread, work);
+	struct vpmc_task_pmc *tp = container_of(work, struct vpmc_task_pmc, work);
 
-	t->vpmc.notice(&t->vpmc, VPMC_NOTICE_EXIT, t->vpmc.priv);
+	tp->vpmc.notice(&tp->vpmc, VPMC_NOTICE_EXIT, tp->vpmc.priv);
 }
 
 static void vpmc_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(vpmc_thread_cache,
-			container_of(rcu, struct vpmc_thread, vpmc.rcu));
+	kmem_cache_free(vpmc_task_pmc_cache,
+			container_of(rcu, struct vpmc_task_pmc, vpmc.rcu));
 }
 
-/* Take @t off its thread for good and free it (@t->work is done). */
-static void vpmc_thread_release(struct vpmc_thread *t)
+/* Take @tp off its thread for good and free it (@tp->work is done). */
+static void vpmc_task_pmc_release(struct vpmc_task_pmc *tp)
 {
-	struct vpmc_task *vt = t->vpmc.vt;
+	struct vpmc_watched *watched = tp->vpmc.watched;
 
-	if (!vpmc_core_thread_dead(&t->vpmc.user))
-		vpmc_core_thread_detach(&t->vpmc.user);
-	vpmc_core_task_del(&vt->ct, &t->vpmc.user);
-	vpmc_task_put(vt);
-	call_rcu(&t->vpmc.rcu, vpmc_free_rcu);
+	if (!vpmc_core_thread_dead(&tp->vpmc.claim))
+		vpmc_core_thread_detach(&tp->vpmc.claim);
+	vpmc_core_task_del(&watched->ct, &tp->vpmc.claim);
+	vpmc_watched_put(watched);
+	call_rcu(&tp->vpmc.rcu, vpmc_free_rcu);
 	module_put(THIS_MODULE);
 }
 
 /* An exited inherited virtual PMC, already folded. */
 static void vpmc_child_work(struct work_struct *work)
 {
-	vpmc_thread_release(container_of(work, struct vpmc_thread, work));
+	vpmc_task_pmc_release(container_of(work, struct vpmc_task_pmc, work));
 }
 
 /* A fault-injection site (Documentation/testing.rst): it only allocates and initialises. */
-static noinline struct vpmc_thread *vpmc_thread_alloc(gfp_t gfp)
+static noinline struct vpmc_task_pmc *vpmc_task_pmc_alloc(gfp_t gfp)
 {
-	struct vpmc_thread *t = kmem_cache_zalloc(vpmc_thread_cache, gfp);
+	struct vpmc_task_pmc *tp = kmem_cache_zalloc(vpmc_task_pmc_cache, gfp);
 
-	if (t) {
-		INIT_LIST_HEAD(&t->children);
-		INIT_LIST_HEAD(&t->cnode);
+	if (tp) {
+		INIT_LIST_HEAD(&tp->children);
+		INIT_LIST_HEAD(&tp->cnode);
 	}
-	return t;
+	return tp;
 }
 
-ALLOW_ERROR_INJECTION(vpmc_thread_alloc, NULL);
+ALLOW_ERROR_INJECTION(vpmc_task_pmc_alloc, NULL);
 
 /*
  * Make the virtual PMC @child for @task, inheriting @parent's attributes
  * and root; not attached until @task first runs.
  */
-static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
+static void vpmc_inherit(struct vpmc_task_pmc *parent, struct task_struct *task)
 {
-	const struct vpmc_user *pu = &parent->vpmc.user;
-	struct vpmc_thread *child, *root;
+	const struct vpmc_claim *pu = &parent->vpmc.claim;
+	struct vpmc_task_pmc *child, *root;
 	unsigned long flags;
 	bool ok;
 
-	child = vpmc_thread_alloc(GFP_ATOMIC);
+	child = vpmc_task_pmc_alloc(GFP_ATOMIC);
 	if (!child)
 		goto fail;
 	/* No exit notice: the root's owner hears of its own thread only. */
 	child->vpmc.overflow = parent->vpmc.overflow;
 	child->vpmc.preempt = parent->vpmc.preempt;
 	child->vpmc.priv = parent->vpmc.priv;
-	vpmc_core_user_init_child(&child->vpmc.user, pu, task_cpu(task));
+	vpmc_core_claim_init_child(&child->vpmc.claim, pu, task_cpu(task));
 	INIT_WORK(&child->work, vpmc_child_work);
 	child->inherited = true;
 	/*
 	 * The root holds the event on every CPU for as long as it lives.
 	 * Counting if the parent was: @task has not run yet.
 	 */
-	vpmc_core_thread_init(&child->vpmc.user, false, vpmc_core_started(pu));
+	vpmc_core_thread_init(&child->vpmc.claim, false, vpmc_core_started(pu));
 	/* An inherited parent whose root is being destroyed has none. */
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	root = parent->inherited ? parent->root : parent;
@@ -276,14 +276,14 @@ static void vpmc_inherit(struct vpmc_thread *parent, struct task_struct *task)
 		list_add_tail(&child->cnode, &root->children);
 	}
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
-	if (!ok || vpmc_task_attach(task, &child->vpmc, GFP_ATOMIC)) {
+	if (!ok || vpmc_watched_attach(task, &child->vpmc, GFP_ATOMIC)) {
 		/* Unseen by anyone but a root that may have taken it: undo. */
 		raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 		list_del_init(&child->cnode);
 		child->root = NULL;
 		raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
-		vpmc_core_thread_forget(&child->vpmc.user);
-		kmem_cache_free(vpmc_thread_cache, child);
+		vpmc_core_thread_forget(&child->vpmc.claim);
+		kmem_cache_free(vpmc_task_pmc_cache, child);
 		if (ok)
 			goto fail;
 		return;
@@ -308,8 +308,8 @@ fail:
  */
 void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 {
-	struct vpmc_user *user;
-	struct vpmc_task *vt;
+	struct vpmc_claim *claim;
+	struct vpmc_watched *watched;
 
 	/*
 	 * RCU keeps the parent's virtual PMCs in memory without its lock,
@@ -317,12 +317,12 @@ void vpmc_thread_fork(struct task_struct *parent, struct task_struct *child)
 	 * meanwhile has a dying root, which refuses the child.
 	 */
 	rcu_read_lock();
-	vt = vpmc_task_find(parent);
-	if (vt)
-		vpmc_core_task_for_each_rcu(user, &vt->ct)
-			if (user->flags & VPMC_F_INHERIT &&
-			    !vpmc_core_thread_dead(user))
-				vpmc_inherit(user_thread(user), child);
+	watched = vpmc_watched_find(parent);
+	if (watched)
+		vpmc_core_task_for_each_rcu(claim, &watched->ct)
+			if (claim->flags & VPMC_F_INHERIT &&
+			    !vpmc_core_thread_dead(claim))
+				vpmc_inherit(claim_task_pmc(claim), child);
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_thread_fork, VPMC_INTERNAL);
@@ -445,13 +445,13 @@ static void vpmc_root_put(void)
 
 /* === The API === */
 
-/* Switch in @vt's detached virtual PMCs if its thread is running here. */
+/* Switch in @watched's detached virtual PMCs if its thread is running here. */
 static void __vt_sync(void *info)
 {
-	struct vpmc_task *vt = info;
+	struct vpmc_watched *watched = info;
 
-	if (current == vt->task)
-		vpmc_core_task_switch(NULL, &vt->ct);
+	if (current == watched->task)
+		vpmc_core_task_switch(NULL, &watched->ct);
 }
 
 /*
@@ -459,10 +459,10 @@ static void __vt_sync(void *info)
  * it has been running since before they were added, do it where it runs.
  * Once the thread moves, its switch-in did it: one try is enough.
  */
-static void vt_sync(struct vpmc_task *vt)
+static void vt_sync(struct vpmc_watched *watched)
 {
 	/* An offline CPU fails the call: the thread does not run there. */
-	smp_call_function_single(task_cpu(vt->task), __vt_sync, vt, 1);
+	smp_call_function_single(task_cpu(watched->task), __vt_sync, watched, 1);
 }
 
 /**
@@ -481,7 +481,7 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 				 const struct cred *cred)
 {
 	unsigned long allowed;
-	struct vpmc_thread *t;
+	struct vpmc_task_pmc *tp;
 	struct vpmc *vpmc;
 	int ret;
 
@@ -498,12 +498,12 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 	ret = vpmc_prepare(pmu, attr, true, &allowed);
 	if (ret)
 		return ERR_PTR(ret);
-	t = vpmc_thread_alloc(GFP_KERNEL);
-	if (!t)
+	tp = vpmc_task_pmc_alloc(GFP_KERNEL);
+	if (!tp)
 		return ERR_PTR(-ENOMEM);
-	vpmc = &t->vpmc;
+	vpmc = &tp->vpmc;
 	vpmc_fill(vpmc, pmu, attr, allowed, task_cpu(task));
-	INIT_WORK(&t->work, vpmc_exit_work);
+	INIT_WORK(&tp->work, vpmc_exit_work);
 
 	mutex_lock(&vpmc_thread_mutex);
 	if (!vpmc_hooked) {
@@ -512,25 +512,25 @@ struct vpmc *vpmc_create_task_on(struct vpmc_pmu *pmu,
 			goto err_unlock;
 	}
 	WRITE_ONCE(vpmc_nr_roots, vpmc_nr_roots + 1);
-	ret = vpmc_core_thread_init(&vpmc->user, true, false);
+	ret = vpmc_core_thread_init(&vpmc->claim, true, false);
 	if (ret)
 		goto err_root;
-	ret = vpmc_task_attach(task, &t->vpmc, GFP_KERNEL);
+	ret = vpmc_watched_attach(task, &tp->vpmc, GFP_KERNEL);
 	if (ret)
-		goto err_user;
+		goto err_claim;
 	mutex_unlock(&vpmc_thread_mutex);
-	vt_sync(vpmc->vt);
+	vt_sync(vpmc->watched);
 	__module_get(THIS_MODULE);
 	return vpmc;
 
-err_user:
+err_claim:
 	/* Never on its thread (no tlock): nothing to detach, events to put. */
-	vpmc_core_thread_forget(&vpmc->user);
+	vpmc_core_thread_forget(&vpmc->claim);
 err_root:
 	vpmc_root_put();
 err_unlock:
 	mutex_unlock(&vpmc_thread_mutex);
-	kmem_cache_free(vpmc_thread_cache, t);
+	kmem_cache_free(vpmc_task_pmc_cache, tp);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_create_task_on, VPMC_INTERNAL);
@@ -567,37 +567,37 @@ EXPORT_SYMBOL_GPL(vpmc_create_task);
 /* vpmc_destroy() of a per-thread virtual PMC: process context. */
 void vpmc_thread_destroy(struct vpmc *vpmc)
 {
-	bool inherit = vpmc->user.flags & VPMC_F_INHERIT;
-	struct vpmc_thread *t = to_thread(vpmc), *child, *tmp;
+	bool inherit = vpmc->claim.flags & VPMC_F_INHERIT;
+	struct vpmc_task_pmc *tp = to_task_pmc(vpmc), *child, *tmp;
 	bool exited;
 	unsigned long flags;
 	LIST_HEAD(children);
 
 	/* From its own exit notice, cancel_work_sync() below would hang. */
-	if (WARN_ON_ONCE(current_work() == &t->work))
+	if (WARN_ON_ONCE(current_work() == &tp->work))
 		return;
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
-	t->dying = true;
-	list_splice_init(&t->children, &children);
+	tp->dying = true;
+	list_splice_init(&tp->children, &children);
 	list_for_each_entry(child, &children, cnode)
 		child->root = NULL;
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
 	/* Ours now: their exit hook leaves them alone. */
 	list_for_each_entry_safe(child, tmp, &children, cnode)
-		vpmc_thread_release(child);
+		vpmc_task_pmc_release(child);
 
-	vpmc_core_thread_detach(&vpmc->user);
-	exited = vpmc_core_task_exited(&vpmc->vt->ct);
+	vpmc_core_thread_detach(&vpmc->claim);
+	exited = vpmc_core_task_exited(&vpmc->watched->ct);
 	/*
 	 * Detached, it is dead to an exit hook that has yet to take the task
 	 * lock; one that took it before may still queue the notice.
 	 */
 	if (exited)
 		synchronize_rcu();
-	cancel_work_sync(&t->work);
+	cancel_work_sync(&tp->work);
 
 	mutex_lock(&vpmc_thread_mutex);
-	vpmc_thread_release(t);
+	vpmc_task_pmc_release(tp);
 	vpmc_root_put();
 	mutex_unlock(&vpmc_thread_mutex);
 	/* Exited inherited ones may still be queued for release. */
@@ -608,18 +608,18 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 /* vpmc_read() of a per-thread virtual PMC. */
 int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
 {
-	struct vpmc_value *f = &to_thread(vpmc)->folded;
+	struct vpmc_value *f = &to_task_pmc(vpmc)->folded;
 	unsigned long flags;
 	int ret;
 
 	if (vpmc_thread_current(vpmc))
-		ret = vpmc_core_read_mine(&vpmc->user, value);
+		ret = vpmc_core_read_own_thread(&vpmc->claim, value);
 	else
-		ret = vpmc_core_read(&vpmc->user, value);
+		ret = vpmc_core_read(&vpmc->claim, value);
 	if (ret && ret != -EBUSY)
 		return ret;
 	/* Only inheriting ones have exited children folded in. */
-	if (!(vpmc->user.flags & VPMC_F_INHERIT))
+	if (!(vpmc->claim.flags & VPMC_F_INHERIT))
 		return ret;
 	raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 	value->count += f->count;
@@ -632,7 +632,7 @@ int vpmc_thread_read(struct vpmc *vpmc, struct vpmc_value *value)
 /* Whether the current task is @vpmc's thread (for vpmc_read_local()). */
 bool vpmc_thread_current(struct vpmc *vpmc)
 {
-	return vpmc->vt->task == current;
+	return vpmc->watched->task == current;
 }
 
 /**
@@ -652,15 +652,15 @@ int vpmc_thread_init(void)
 			return -ENOENT;
 		}
 	}
-	if (vpmc_task_init())
+	if (vpmc_watched_init())
 		return -ENOMEM;
-	vpmc_thread_cache = KMEM_CACHE(vpmc_thread, 0);
+	vpmc_task_pmc_cache = KMEM_CACHE(vpmc_task_pmc, 0);
 	vpmc_wq = alloc_workqueue("vpmc", 0, 0);
-	if (!vpmc_thread_cache || !vpmc_wq) {
+	if (!vpmc_task_pmc_cache || !vpmc_wq) {
 		if (vpmc_wq)
 			destroy_workqueue(vpmc_wq);
-		kmem_cache_destroy(vpmc_thread_cache);
-		vpmc_task_exit();
+		kmem_cache_destroy(vpmc_task_pmc_cache);
+		vpmc_watched_exit();
 		return -ENOMEM;
 	}
 	vpmc_permission_init();
@@ -682,15 +682,15 @@ void vpmc_thread_exit(void)
 	destroy_workqueue(vpmc_wq);
 	/* vpmc_free_rcu() and vt_free_rcu() are this module's code. */
 	rcu_barrier();
-	vpmc_task_exit();
-	kmem_cache_destroy(vpmc_thread_cache);
+	vpmc_watched_exit();
+	kmem_cache_destroy(vpmc_task_pmc_cache);
 }
 
 /*
  * Bytes of a per-thread virtual PMC's thread state (vpmc_footprint(),
- * whose ksize() of the virtual PMC is its whole struct vpmc_thread).
+ * whose ksize() of the virtual PMC is its whole struct vpmc_task_pmc).
  */
 size_t vpmc_thread_footprint(struct vpmc *vpmc)
 {
-	return vpmc->vt ? ksize(vpmc->vt) : 0;
+	return vpmc->watched ? ksize(vpmc->watched) : 0;
 }

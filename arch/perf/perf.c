@@ -136,8 +136,8 @@ static u64 pb_config(unsigned int type, u64 event)
 struct vpmc_perf;
 
 /**
- * struct perf_backing - the perf event behind one event on one CPU
- * @node: in perf_cpu.events, or perf_cpu.cached once unused
+ * struct pb_backing - the perf event behind one event on one CPU
+ * @node: in pb_cpu.events, or pb_cpu.cached once unused
  * @config: vpmc's raw encoding
  * @refs: event_get()s not yet put
  * @idle: jiffies when it was cached
@@ -146,32 +146,32 @@ struct vpmc_perf;
  * @bound: counters enabled on it (written under the arbiter lock, read by
  *	the overflow handler)
  */
-struct perf_backing {
+struct pb_backing {
 	struct list_head node;
 	u64 config;
 	unsigned int refs;
 	unsigned long idle;
 	struct perf_event *event;
-	struct perf_cpu *pc;
+	struct pb_cpu *pc;
 	unsigned long bound;
 };
 
 /**
- * struct perf_slot - one vpmc counter
+ * struct pb_slot - one vpmc counter
  * @be: the backing event while enabled, else NULL
  * @acc: events counted in earlier enabled spans
  * @base: the backing event's count when enabled
  * @target: the backing event's count at this counter's next threshold
  */
-struct perf_slot {
-	struct perf_backing *be;
+struct pb_slot {
+	struct pb_backing *be;
 	u64 acc;
 	u64 base;
 	u64 target;
 };
 
 /**
- * struct perf_cpu - the backend's state for one CPU
+ * struct pb_cpu - the backend's state for one CPU
  * @lock: protects @events against the lookup in enable(); nests inside
  *	the arbiter's lock, taken with interrupts disabled
  * @events: backing events of this CPU
@@ -181,13 +181,13 @@ struct perf_slot {
  * @vp: the backend
  * @slot: the counters
  */
-struct perf_cpu {
+struct pb_cpu {
 	raw_spinlock_t lock;
 	struct list_head events;
 	struct list_head cached;
 	unsigned int nr_cached;
 	struct vpmc_perf *vp;
-	struct perf_slot slot[VPMC_MAX_COUNTERS];
+	struct pb_slot slot[VPMC_MAX_COUNTERS];
 };
 
 /**
@@ -210,7 +210,7 @@ struct vpmc_perf {
 	unsigned int gp;
 	unsigned int hw;
 	unsigned int num;
-	struct perf_cpu __percpu *cpus;
+	struct pb_cpu __percpu *cpus;
 };
 
 static u32 pb_type_of(u64 config)
@@ -236,7 +236,7 @@ static void pb_attr_init(struct perf_event_attr *attr, u64 config)
 static void pb_overflow(struct perf_event *event,
 			struct perf_sample_data *data, struct pt_regs *regs)
 {
-	struct perf_backing *be = event->overflow_handler_context;
+	struct pb_backing *be = event->overflow_handler_context;
 	unsigned long bound = READ_ONCE(be->bound);
 	unsigned int idx;
 
@@ -250,9 +250,9 @@ static void pb_reprogram(struct perf_event *event, u64 dist)
 	vpmc_wrapper_perf_set_period(event, clamp_t(u64, dist, 1, PERF_IDLE_PERIOD));
 }
 
-static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
+static struct pb_backing *pb_find(struct pb_cpu *pc, u64 config)
 {
-	struct perf_backing *be;
+	struct pb_backing *be;
 
 	list_for_each_entry(be, &pc->events, node)
 		if (be->config == config)
@@ -260,16 +260,16 @@ static struct perf_backing *pb_find(struct perf_cpu *pc, u64 config)
 	return NULL;
 }
 
-static void pb_free(struct perf_backing *be)
+static void pb_free(struct pb_backing *be)
 {
 	perf_event_release_kernel(be->event);
 	kfree(be);
 }
 
 /* A cached backing event of @config on @pc, enabled again; or NULL. */
-static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
+static struct pb_backing *pb_uncache(struct pb_cpu *pc, u64 config)
 {
-	struct perf_backing *be;
+	struct pb_backing *be;
 
 	list_for_each_entry(be, &pc->cached, node) {
 		if (be->config != config)
@@ -286,9 +286,9 @@ static struct perf_backing *pb_uncache(struct perf_cpu *pc, u64 config)
 }
 
 /* A fault-injection site (Documentation/testing.rst): it only allocates. */
-static noinline struct perf_backing *pb_event_alloc(void)
+static noinline struct pb_backing *pb_event_alloc(void)
 {
-	struct perf_backing *be;
+	struct pb_backing *be;
 
 	return kzalloc(sizeof(*be), GFP_KERNEL);
 }
@@ -298,9 +298,9 @@ ALLOW_ERROR_INJECTION(pb_event_alloc, NULL);
 static int pb_event_get(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
 	struct perf_event_attr attr;
-	struct perf_backing *be;
+	struct pb_backing *be;
 	struct perf_event *event;
 	const struct cred *old;
 	int ret = 0;
@@ -351,9 +351,9 @@ out:
 }
 
 /* Release @pc's cached events idle since @before (all: jiffies + 1). */
-static void pb_reap_cpu(struct perf_cpu *pc, unsigned long before)
+static void pb_reap_cpu(struct pb_cpu *pc, unsigned long before)
 {
-	struct perf_backing *be, *tmp;
+	struct pb_backing *be, *tmp;
 
 	list_for_each_entry_safe_reverse(be, tmp, &pc->cached, node) {
 		if (time_after(be->idle, before))
@@ -374,7 +374,7 @@ static void pb_reap(struct work_struct *work)
 
 	mutex_lock(&vp->mutex);
 	for_each_possible_cpu(cpu) {
-		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+		struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
 
 		pb_reap_cpu(pc, jiffies - keep);
 		left |= pc->nr_cached;
@@ -387,9 +387,9 @@ static void pb_reap(struct work_struct *work)
 static void pb_event_put(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
 	unsigned int keep = READ_ONCE(perf_keep_ms);
-	struct perf_backing *be;
+	struct pb_backing *be;
 
 	mutex_lock(&vp->mutex);
 	be = pb_find(pc, config);
@@ -410,7 +410,7 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 	be->idle = jiffies;
 	list_add(&be->node, &pc->cached);
 	if (++pc->nr_cached > PERF_CACHE_MAX) {
-		be = list_last_entry(&pc->cached, struct perf_backing, node);
+		be = list_last_entry(&pc->cached, struct pb_backing, node);
 		list_del(&be->node);
 		pc->nr_cached--;
 		pb_free(be);
@@ -447,9 +447,9 @@ static int pb_event_constraint(void *priv, u64 config, unsigned long *mask)
 static void pb_enable(void *priv, int cpu, unsigned int idx, u64 config)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_cpu *pc = this_cpu_ptr(vp->cpus);
-	struct perf_slot *s = &pc->slot[idx];
-	struct perf_backing *be;
+	struct pb_cpu *pc = this_cpu_ptr(vp->cpus);
+	struct pb_slot *s = &pc->slot[idx];
+	struct pb_backing *be;
 
 	raw_spin_lock(&pc->lock);
 	be = pb_find(pc, config);
@@ -466,8 +466,8 @@ static void pb_enable(void *priv, int cpu, unsigned int idx, u64 config)
 static void pb_disable(void *priv, int cpu, unsigned int idx)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
-	struct perf_backing *be = s->be;
+	struct pb_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
+	struct pb_backing *be = s->be;
 
 	if (!be)
 		return;
@@ -489,8 +489,8 @@ static void pb_disable(void *priv, int cpu, unsigned int idx)
 static u64 pb_read(void *priv, int cpu, unsigned int idx)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
-	struct perf_backing *be = READ_ONCE(s->be);
+	struct pb_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
+	struct pb_backing *be = READ_ONCE(s->be);
 
 	if (!be)
 		return s->acc;
@@ -500,8 +500,8 @@ static u64 pb_read(void *priv, int cpu, unsigned int idx)
 static void pb_set_period(void *priv, int cpu, unsigned int idx, u64 distance)
 {
 	struct vpmc_perf *vp = priv;
-	struct perf_cpu *pc = this_cpu_ptr(vp->cpus);
-	struct perf_backing *be = pc->slot[idx].be;
+	struct pb_cpu *pc = this_cpu_ptr(vp->cpus);
+	struct pb_backing *be = pc->slot[idx].be;
 	u64 now, dist = PERF_IDLE_PERIOD;
 	unsigned int i;
 
@@ -577,9 +577,9 @@ static bool pb_generic_works(u64 config)
 }
 
 /* A fault-injection site (Documentation/testing.rst): it only allocates. */
-static noinline struct perf_cpu __percpu *pb_cpus_alloc(void)
+static noinline struct pb_cpu __percpu *pb_cpus_alloc(void)
 {
-	return alloc_percpu(struct perf_cpu);
+	return alloc_percpu(struct pb_cpu);
 }
 
 ALLOW_ERROR_INJECTION(pb_cpus_alloc, NULL);
@@ -640,7 +640,7 @@ static int pb_probe(struct vpmc_pmu *pmu, void *priv, struct vpmc_pmu_desc *desc
 		return -ENOMEM;
 	}
 	for_each_possible_cpu(cpu) {
-		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+		struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
 
 		raw_spin_lock_init(&pc->lock);
 		INIT_LIST_HEAD(&pc->events);
@@ -663,7 +663,7 @@ static void pb_remove(void *priv)
 	/* No event_put() is left to queue it again. */
 	cancel_delayed_work_sync(&vp->reap);
 	for_each_possible_cpu(cpu) {
-		struct perf_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+		struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
 
 		WARN_ON_ONCE(!list_empty(&pc->events));
 		pb_reap_cpu(pc, jiffies + 1);

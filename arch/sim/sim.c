@@ -12,7 +12,7 @@
  * instructions, cycles, reference cycles.
  *
  * A counter's state belongs to its CPU: ops run there under the arbiter's
- * lock, injections run there with interrupts disabled (vpmc_pmu_call()).
+ * lock, injections run there with interrupts disabled (vpmc_cpu_call()).
  */
 #define pr_fmt(fmt) "vpmc-sim: " fmt
 
@@ -294,7 +294,7 @@ int vpmc_sim_inject(struct vpmc_pmu *pmu, int cpu, u64 config, u64 events)
 		.sim = vpmc_pmu_priv(pmu), .config = config, .events = events,
 	};
 
-	return vpmc_pmu_call(cpu, __sim_inject, &in);
+	return vpmc_cpu_call(cpu, __sim_inject, &in);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_sim_inject, VPMC_INTERNAL);
 

@@ -142,7 +142,7 @@ static void x86_reset_all(struct vpmc_x86 *x86)
 
 	cpus_read_lock();
 	for_each_online_cpu(cpu)
-		WARN_ON(vpmc_pmu_call(cpu, x86_reset_cpu, x86));
+		WARN_ON(vpmc_cpu_call(cpu, x86_reset_cpu, x86));
 	cpus_read_unlock();
 }
 

@@ -82,16 +82,16 @@ sites() {
 	site pfm_ctx_buf read_pmds
 	site vpmc_alloc load_cpu
 	site pb_event_alloc load_cpu
-	site vpmc_thread_alloc load_thread
-	site vt_alloc load_thread
+	site vpmc_task_pmc_alloc load_thread
+	site watched_alloc load_thread
 	site vpmc_events_alloc load_thread
 	site pb_event_alloc load_thread
-	site vpmc_thread_alloc rebind
+	site vpmc_task_pmc_alloc rebind
 
 	# Inherit at fork: the child's virtual PMC and its thread state are lost
 	# (the parent's says so in dmesg); fork itself succeeds.
 	ev=0x100000000000002
-	for s in vpmc_thread_alloc vt_alloc; do
+	for s in vpmc_task_pmc_alloc watched_alloc; do
 		echo destroy >$ctl
 		echo "task $$ $ev 0 inherit" >$ctl || fail "task $$"
 		echo start >$ctl
@@ -151,7 +151,7 @@ calls() {
 
 modules() {
 	# Module init: every fault point of each load, ours (vpmc_pmu_alloc,
-	# vpmc_cpu_alloc, vpmc_counter_alloc, pb_alloc, pb_cpus_alloc, the caches,
+	# arb_alloc, vpmc_counter_alloc, pb_alloc, pb_cpus_alloc, the caches,
 	# sysfs, debugfs; vpmc_x86_alloc before backend=x86's ENODEV,
 	# vpmc_sim_alloc with backend=sim; pfm_reg_alloc and the misc device)
 	# and the module loader's past the module's parameters.
