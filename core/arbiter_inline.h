@@ -31,6 +31,7 @@ static inline struct vpmc_arbiter *claim_arb(struct vpmc_claim *claim)
 static __always_inline void arb_assert_locked(struct vpmc_arbiter *arb)
 {
 	lockdep_assert_held(&arb->lock);
+	/* Pairs with the WRITE_ONCE()s of core/hotplug.c. */
 	if (IS_ENABLED(CONFIG_LOCKDEP))
 		WARN_ON_ONCE(READ_ONCE(arb->online) &&
 			     arb->cpu != raw_smp_processor_id());

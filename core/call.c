@@ -240,7 +240,10 @@ int vpmc_core_attach(struct vpmc_claim *claim)
 	 * from now on finds the claim on its counters or never gets it.
 	 */
 	mutex_lock(&vpmc_events_mutex);
-	/* Just up, and the work that brings it up for vpmc still to come. */
+	/*
+	 * Just up, and the work that brings it up for vpmc still to come.
+	 * Pairs with the WRITE_ONCE() of arb_cpu_up().
+	 */
 	if (cpu_online(claim->cpu) && !READ_ONCE(claim_arb(claim)->online))
 		vpmc_cpus_sync();
 	ret = claim_event_get(claim);

@@ -188,7 +188,10 @@ int vpmc_events_hold_all(struct vpmc_pmu *pmu, u64 config)
 	ev->config = config;
 	ev->refs = 1;
 	for_each_possible_cpu(cpu) {
-		/* Racy, and need not be: see vpmc_cpu_work_fn(). */
+		/*
+		 * Racy, and need not be: see vpmc_cpu_work_fn(). Pairs with
+		 * the WRITE_ONCE()s of arb_cpu_down() and arb_cpu_up().
+		 */
 		if (!READ_ONCE(pmu->cpus[cpu]->online))
 			continue;
 		ret = pmu->ops->event_get(pmu->priv, cpu, config);
@@ -196,7 +199,7 @@ int vpmc_events_hold_all(struct vpmc_pmu *pmu, u64 config)
 			cpumask_clear_cpu(cpu, ev->missing);
 			continue;
 		}
-		/* Going down meanwhile is no error: the work sees to it. */
+		/* Going down meanwhile is no error: the work sees to it (as above). */
 		if (!READ_ONCE(pmu->cpus[cpu]->online)) {
 			ret = 0;
 			continue;
@@ -543,7 +546,10 @@ static void hotplug_notify(struct list_head *list, bool online)
  */
 bool vpmc_core_in_notice(void)
 {
-	/* Only the task itself stores its own pointer: no race to care of. */
+	/*
+	 * Pairs with hotplug_notify()'s WRITE_ONCE()s: only the task itself
+	 * stores its own pointer, so a match cannot be a stale one.
+	 */
 	return READ_ONCE(notice_task[0]) == current ||
 	       READ_ONCE(notice_task[1]) == current;
 }
@@ -559,7 +565,9 @@ bool vpmc_core_in_notice(void)
  * until vpmc_core_cpu_up().
  *
  * Context: the CPU hotplug thread of @cpu (the hotplug lock is held, so no
- * claim is attached meanwhile); never calls the backend's event_put().
+ * claim is attached meanwhile; 6.1 exports neither the lock nor
+ * lockdep_assert_cpus_held() to modules, so only the CPU is asserted);
+ * never calls the backend's event_put().
  */
 void vpmc_core_cpu_down(struct vpmc_pmu *pmu, int cpu)
 {

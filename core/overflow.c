@@ -45,6 +45,7 @@
  */
 static u64 ovf_budget(struct vpmc_pmu *pmu)
 {
+	/* Pairs with vpmc_pmu_set_overflow_limit()'s WRITE_ONCE(). */
 	return div_u64(VPMC_OVF_WINDOW_NS * READ_ONCE(pmu->ovf_pct), 100);
 }
 
@@ -238,6 +239,8 @@ void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
 	 * The first deferred since the last dispatch stamps the report. Only
 	 * NMIs and the irq_work of this CPU touch it: neither can be torn by
 	 * the other (local64), and @work reads it before clearing @pending.
+	 * @pending pairs with the bit operations below and in ovf_work();
+	 * @ovf_pct with vpmc_pmu_set_overflow_limit()'s WRITE_ONCE().
 	 */
 	if (!READ_ONCE(arb->pending) && READ_ONCE(pmu->ovf_pct))
 		local64_set(&arb->ovf_entry, pmu->clock());

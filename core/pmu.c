@@ -176,13 +176,18 @@ bool vpmc_pmu_is_idle(struct vpmc_pmu *pmu)
 		return false;
 	for_each_possible_cpu(cpu) {
 		struct vpmc_arbiter *arb = pmu->cpus[cpu];
+		bool busy;
 
-		if (READ_ONCE(arb->nr_claims) || !list_empty(&arb->waiting) ||
-		    !list_empty(&arb->offline))
+		/* A snapshot for tests: all change under the arbiter lock. */
+		busy = data_race(arb->nr_claims || !list_empty(&arb->waiting) ||
+				 !list_empty(&arb->offline));
+		if (busy)
 			return false;
-		for (i = 0; i < pmu->desc.num_counters; i++)
-			if (READ_ONCE(arb->ctr[i].nr_claims))
+		for (i = 0; i < pmu->desc.num_counters; i++) {
+			/* As above. */
+			if (data_race(arb->ctr[i].nr_claims))
 				return false;
+		}
 	}
 	return true;
 }
@@ -246,7 +251,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_set_clock, VPMC_INTERNAL);
 unsigned long vpmc_pmu_throttled(struct vpmc_pmu *pmu, int cpu)
 {
 	/* A snapshot for tests: the bits change under the arbiter lock only. */
-	return data_race(READ_ONCE(pmu->cpus[cpu]->throttled));
+	return data_race(pmu->cpus[cpu]->throttled);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_throttled, VPMC_INTERNAL);
 
@@ -265,7 +270,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_throttled, VPMC_INTERNAL);
 u64 vpmc_pmu_nr_throttled(struct vpmc_pmu *pmu, int cpu)
 {
 	/* A snapshot for tests: changed under the arbiter lock only. */
-	return data_race(READ_ONCE(pmu->cpus[cpu]->nr_throttled));
+	return data_race(pmu->cpus[cpu]->nr_throttled);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_nr_throttled, VPMC_INTERNAL);
 
@@ -278,6 +283,7 @@ EXPORT_SYMBOL_NS_GPL(vpmc_pmu_nr_throttled, VPMC_INTERNAL);
  */
 unsigned int vpmc_pmu_overflow_limit(struct vpmc_pmu *pmu)
 {
+	/* Pairs with vpmc_pmu_set_overflow_limit()'s WRITE_ONCE(). */
 	return READ_ONCE(pmu->ovf_pct);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_limit, VPMC_INTERNAL);

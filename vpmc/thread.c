@@ -158,7 +158,8 @@ static void vpmc_child_exit(struct vpmc_task_pmc *child)
 		f->time_enabled += v.time_enabled;
 		f->time_running += v.time_running;
 		list_del_init(&child->cnode);
-		child->root = NULL;
+		/* Pairs with the exit hook's unlocked READ_ONCE(). */
+		WRITE_ONCE(child->root, NULL);
 		mine = true;
 	}
 	raw_spin_unlock(&vpmc_inherit_lock);
@@ -190,6 +191,11 @@ static void vpmc_sched_exit(void *data, struct task_struct *task)
 		if (!vpmc_core_thread_dead(claim) && !tp->inherited &&
 		    tp->vpmc.notice)
 			queue_work(vpmc_wq, &tp->work);
+		/*
+		 * Unlocked: a hint, checked again under vpmc_inherit_lock.
+		 * Pairs with the WRITE_ONCE()s of vpmc_child_exit(),
+		 * vpmc_inherit() and vpmc_thread_destroy().
+		 */
 		if (READ_ONCE(tp->root))
 			vpmc_child_exit(tp);
 	}
@@ -272,7 +278,7 @@ static void vpmc_inherit(struct vpmc_task_pmc *parent, struct task_struct *task)
 	root = parent->inherited ? parent->root : parent;
 	ok = root && !root->dying;
 	if (ok) {
-		child->root = root;
+		WRITE_ONCE(child->root, root);
 		list_add_tail(&child->cnode, &root->children);
 	}
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
@@ -280,7 +286,7 @@ static void vpmc_inherit(struct vpmc_task_pmc *parent, struct task_struct *task)
 		/* Unseen by anyone but a root that may have taken it: undo. */
 		raw_spin_lock_irqsave(&vpmc_inherit_lock, flags);
 		list_del_init(&child->cnode);
-		child->root = NULL;
+		WRITE_ONCE(child->root, NULL);
 		raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
 		vpmc_core_thread_forget(&child->vpmc.claim);
 		kmem_cache_free(vpmc_task_pmc_cache, child);
@@ -440,6 +446,7 @@ static void vpmc_root_put(void)
 	WRITE_ONCE(vpmc_nr_roots, vpmc_nr_roots - 1);
 	if (!vpmc_nr_roots)
 		mod_delayed_work(system_wq, &vpmc_unhook_work,
+				 /* Written by the parameter's sysfs store. */
 				 msecs_to_jiffies(READ_ONCE(unhook_ms)));
 }
 
@@ -580,7 +587,7 @@ void vpmc_thread_destroy(struct vpmc *vpmc)
 	tp->dying = true;
 	list_splice_init(&tp->children, &children);
 	list_for_each_entry(child, &children, cnode)
-		child->root = NULL;
+		WRITE_ONCE(child->root, NULL);
 	raw_spin_unlock_irqrestore(&vpmc_inherit_lock, flags);
 	/* Ours now: their exit hook leaves them alone. */
 	list_for_each_entry_safe(child, tmp, &children, cnode)

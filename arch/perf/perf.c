@@ -237,6 +237,7 @@ static void pb_overflow(struct perf_event *event,
 			struct perf_sample_data *data, struct pt_regs *regs)
 {
 	struct pb_backing *be = event->overflow_handler_context;
+	/* Pairs with pb_enable()'s and pb_disable()'s atomic bit ops. */
 	unsigned long bound = READ_ONCE(be->bound);
 	unsigned int idx;
 
@@ -277,6 +278,7 @@ static struct pb_backing *pb_uncache(struct pb_cpu *pc, u64 config)
 		list_del(&be->node);
 		pc->nr_cached--;
 		perf_event_enable(be->event);
+		/* Pairs with perf's WRITE_ONCE() in perf_event_set_state(). */
 		if (READ_ONCE(be->event->state) == PERF_EVENT_STATE_ACTIVE)
 			return be;
 		pb_free(be);
@@ -330,7 +332,10 @@ static int pb_event_get(void *priv, int cpu, u64 config)
 		kfree(be);
 		goto out;
 	}
-	/* A pinned event perf could not schedule is in error state for good. */
+	/*
+	 * A pinned event perf could not schedule is in error state for good.
+	 * Pairs with perf's WRITE_ONCE() in perf_event_set_state().
+	 */
 	if (READ_ONCE(event->state) == PERF_EVENT_STATE_ERROR) {
 		pr_info_ratelimited("cpu %d: no free hardware counter for event %#llx\n",
 				    cpu, config);
@@ -368,6 +373,7 @@ static void pb_reap(struct work_struct *work)
 {
 	struct vpmc_perf *vp = container_of(to_delayed_work(work),
 					    struct vpmc_perf, reap);
+	/* perf_keep_ms: written by the parameter's sysfs store, any time. */
 	unsigned long keep = msecs_to_jiffies(READ_ONCE(perf_keep_ms));
 	bool left = false;
 	int cpu;
@@ -388,6 +394,7 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 {
 	struct vpmc_perf *vp = priv;
 	struct pb_cpu *pc = per_cpu_ptr(vp->cpus, cpu);
+	/* perf_keep_ms: written by the parameter's sysfs store, any time. */
 	unsigned int keep = READ_ONCE(perf_keep_ms);
 	struct pb_backing *be;
 
@@ -395,14 +402,17 @@ static void pb_event_put(void *priv, int cpu, u64 config)
 	be = pb_find(pc, config);
 	if (WARN_ON_ONCE(!be) || --be->refs)
 		goto out;
-	/* core/ disabled every counter of a detached event. */
+	/* core/ disabled every counter of a detached event (pb_disable()). */
 	WARN_ON_ONCE(READ_ONCE(be->bound));
 	raw_spin_lock_irq(&pc->lock);
 	list_del(&be->node);
 	raw_spin_unlock_irq(&pc->lock);
 	if (keep)
 		perf_event_disable(be->event);
-	/* Kept only if surely off: a cached event must count nothing. */
+	/*
+	 * Kept only if surely off: a cached event must count nothing. Pairs
+	 * with perf's WRITE_ONCE() in perf_event_set_state().
+	 */
 	if (!keep || READ_ONCE(be->event->state) != PERF_EVENT_STATE_OFF) {
 		pb_free(be);
 		goto out;
@@ -490,6 +500,7 @@ static u64 pb_read(void *priv, int cpu, unsigned int idx)
 {
 	struct vpmc_perf *vp = priv;
 	struct pb_slot *s = &this_cpu_ptr(vp->cpus)->slot[idx];
+	/* Pairs with the WRITE_ONCE()s of pb_enable() and pb_disable(). */
 	struct pb_backing *be = READ_ONCE(s->be);
 
 	if (!be)

@@ -151,6 +151,7 @@ static void sim_disable(void *priv, int cpu, unsigned int idx)
 
 static u64 sim_read(void *priv, int cpu, unsigned int idx)
 {
+	/* Pairs with the WRITE_ONCE()s of sim_set_period() and of counting. */
 	return READ_ONCE(sim_ctr(priv, cpu, idx)->raw);
 }
 
@@ -318,6 +319,7 @@ unsigned long vpmc_sim_enabled(struct vpmc_pmu *pmu, int cpu,
 	for (idx = 0; idx < sim->num; idx++) {
 		struct sim_counter *c = sim_ctr(sim, cpu, idx);
 
+		/* Pairs with sim_enable()'s and sim_disable()'s WRITE_ONCE()s. */
 		if (READ_ONCE(c->enabled))
 			mask |= BIT(idx);
 		n += READ_ONCE(c->enables);

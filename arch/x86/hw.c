@@ -43,6 +43,7 @@ static void x86_hw_cpuid(void *ctx, u32 leaf, u32 regs[4])
 
 static int x86_hw_nmi(unsigned int cmd, struct pt_regs *regs)
 {
+	/* Pairs with x86_hw_claim()'s and x86_hw_release()'s WRITE_ONCE()s. */
 	struct vpmc_x86 *x86 = READ_ONCE(x86_hw_owner);
 
 	if (!x86 || !vpmc_x86_pmi(x86))

@@ -78,7 +78,8 @@ static void pfm_queue_msg(struct pfm_ctx *ctx, const pfarg_msg_t *msg)
 		return;
 	}
 	ctx->msgq[(ctx->msg_head + ctx->msg_count) % PFM_MSGQ_LEN] = *msg;
-	ctx->msg_count++;
+	/* Pairs with the READ_ONCE()s of pfm_read() and pfm_poll(). */
+	WRITE_ONCE(ctx->msg_count, ctx->msg_count + 1);
 }
 
 /* task_work of a monitored thread after a PFM_FL_NOTIFY_BLOCK overflow. */
@@ -87,6 +88,7 @@ static void pfm_block_fn(struct callback_head *cb)
 	struct pfm_ctx *ctx = container_of(cb, struct pfm_ctx, block_cb);
 
 	if (!(current->flags & PF_EXITING))
+		/* Pairs with the WRITE_ONCE()s of ctx->masked and ->state. */
 		wait_event_interruptible(ctx->restart_wait,
 					 !READ_ONCE(ctx->masked) ||
 					 READ_ONCE(ctx->state) != PFM_CTX_LOADED);
@@ -118,7 +120,7 @@ static void pfm_block_fn(struct callback_head *cb)
 void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 {
 	lockdep_assert_held(&ctx->lock);
-	ctx->masked = true;
+	WRITE_ONCE(ctx->masked, true);
 	pfm_set_stop(set);
 	if (!(ctx->flags & PFM_FL_OVFL_NO_MSG)) {
 		pfarg_msg_t msg = {};
@@ -223,7 +225,7 @@ static int pfm_unload(struct pfm_ctx *ctx)
 		ctx->task = NULL;
 	}
 	spin_lock_irq(&ctx->lock);
-	ctx->masked = false;
+	WRITE_ONCE(ctx->masked, false);
 	spin_unlock_irq(&ctx->lock);
 	WRITE_ONCE(ctx->state, PFM_CTX_UNLOADED);
 	wake_up_all(&ctx->restart_wait);
@@ -369,7 +371,7 @@ static int pfm_load(struct pfm_ctx *ctx, void __user *uptr, int count)
 		return ret == -EACCES ? -EPERM : ret;
 	ctx->active = set;
 	ctx->started = false;
-	ctx->masked = false;
+	WRITE_ONCE(ctx->masked, false);
 	WRITE_ONCE(ctx->state, PFM_CTX_LOADED);
 	return 0;
 }
@@ -420,7 +422,7 @@ static int pfm_restart(struct pfm_ctx *ctx)
 		spin_unlock_irq(&ctx->lock);
 		return -EBUSY;
 	}
-	ctx->masked = false;
+	WRITE_ONCE(ctx->masked, false);
 	spin_unlock_irq(&ctx->lock);
 	if (ctx->started)
 		pfm_set_swap(ctx, NULL, ctx->active);
@@ -540,6 +542,7 @@ static ssize_t pfm_ctx_read(struct file *file, char __user *buf, size_t size,
 		return -EINVAL;
 	for (;;) {
 		if (!nonblock) {
+			/* Pairs with the WRITE_ONCE()s of msg_count. */
 			ret = wait_event_interruptible(ctx->wait,
 						       READ_ONCE(ctx->msg_count));
 			if (ret)
@@ -565,7 +568,7 @@ static ssize_t pfm_ctx_read(struct file *file, char __user *buf, size_t size,
 		/* Only readers take messages off, and they take turns. */
 		spin_lock_irq(&ctx->lock);
 		ctx->msg_head = (ctx->msg_head + 1) % PFM_MSGQ_LEN;
-		ctx->msg_count--;
+		WRITE_ONCE(ctx->msg_count, ctx->msg_count - 1);
 		spin_unlock_irq(&ctx->lock);
 		ret = sizeof(msg);
 	}
@@ -578,6 +581,7 @@ static __poll_t pfm_ctx_poll(struct file *file, poll_table *wait)
 	struct pfm_ctx *ctx = file->private_data;
 
 	poll_wait(file, &ctx->wait, wait);
+	/* Pairs with the WRITE_ONCE()s of msg_count. */
 	return READ_ONCE(ctx->msg_count) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
@@ -674,6 +678,7 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	ret = pfm_check_smpl(&arg);
 	if (ret)
 		return ret;
+	/* pfm_paranoid pairs with the WRITE_ONCE() of its parameter store. */
 	if (req.ctx_flags & PFM_FL_SYSTEM_WIDE && !perfmon_capable() &&
 	    READ_ONCE(pfm_paranoid) > 0)
 		return -EPERM;
@@ -687,6 +692,7 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	spin_lock_init(&ctx->lock);
 	ctx->flags = req.ctx_flags;
 	ctx->cred = get_current_cred();
+	/* As above: the parameter may change between the two reads. */
 	ctx->may_kernel = perfmon_capable() || READ_ONCE(pfm_paranoid) <= 1;
 	INIT_LIST_HEAD(&ctx->sets);
 	INIT_LIST_HEAD(&ctx->node);
