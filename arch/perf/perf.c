@@ -40,9 +40,9 @@
  *
  * Overflow. perf_event_period() takes a mutex, so set_period() moves the
  * threshold the way perf itself does when it changes a period from an
- * IPI, on the event's CPU with interrupts off (wrapper/perf_event.h). perf's overflow
- * handler may run in NMI context, so it hands the counters bound to the
- * event to vpmc_pmu_overflow_nmi().
+ * IPI, on the event's CPU with interrupts off (wrapper/perf_event.h).
+ * perf's overflow handler may run in NMI context, so it hands the
+ * counters bound to the event to vpmc_pmu_overflow_nmi().
  * Several counters bound to one event (exclusive virtual PMCs of the same
  * event) each keep their own threshold; the event is programmed for the
  * nearest, and for none (PERF_IDLE_PERIOD) once the last is unbound.
