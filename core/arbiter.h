@@ -27,8 +27,12 @@
  * @prev: raw value at the last update
  * @mask: its width as a mask; constant
  * @tq: thresholds of its started claims with a period, earliest cached
+ * @nmi_sample: where the NMI that deferred its overflow interrupted:
+ *	written by that NMI while the counter's bit of vpmc_arbiter.pending
+ *	is clear, read by the arbiter's irq_work before it clears the bit
  *
- * All but @mask are guarded by the owning vpmc_arbiter's lock.
+ * All but @mask and @nmi_sample are guarded by the owning vpmc_arbiter's
+ * lock.
  */
 struct vpmc_counter {
 	u64 config;
@@ -40,6 +44,7 @@ struct vpmc_counter {
 	u64 prev;
 	u64 mask;
 	struct timerqueue_head tq;
+	struct vpmc_sample nmi_sample;
 };
 
 /*
@@ -133,6 +138,8 @@ struct vpmc_counter {
  * @cb_claim: the claim whose overflow callback runs now, or NULL
  * @cb_count: the count that callback was given (vpmc_core_write() from it
  *	keeps the events counted since)
+ * @cb_sample: where the overflow being dispatched interrupted, while
+ *	@cb_claim's callback runs (vpmc_core_overflow_sample())
  * @ovf_window: the PMU's clock at the start of the current window
  * @ovf_spent: nanoseconds spent in it from each overflow's deferral (or
  *	dispatch) to the end of its callbacks
@@ -163,6 +170,7 @@ struct vpmc_arbiter {
 	unsigned long catchup;
 	struct vpmc_claim *cb_claim;
 	u64 cb_count;
+	const struct vpmc_sample *cb_sample;
 	u64 ovf_window;
 	u64 ovf_spent;
 	u64 nr_throttled;

@@ -14,6 +14,7 @@
 
 #include <vpmc/vpmc.h>
 
+struct pt_regs;
 struct vpmc_pmu;
 
 /**
@@ -60,7 +61,8 @@ struct vpmc_pmu_desc {
  * @read: the raw value of counter @idx of this CPU (the low "width" bits
  *	are significant). Must be NMI-safe.
  * @set_period: arrange for counter @idx of this CPU to call
- *	vpmc_pmu_overflow() (or, from NMI, vpmc_pmu_overflow_nmi()) after
+ *	vpmc_pmu_overflow() (or, from NMI, vpmc_pmu_overflow_nmi()), with the
+ *	registers its interrupt interrupted, after
  *	@distance more events (1 <= @distance <=
  *	half the counter's range), e.g. by writing -@distance. A backend
  *	that cannot reach that far may interrupt earlier: a call of
@@ -90,8 +92,10 @@ struct vpmc_backend_ops {
 struct vpmc_pmu *vpmc_pmu_create(const struct vpmc_backend_ops *ops, void *priv);
 int vpmc_pmu_destroy(struct vpmc_pmu *pmu);
 void *vpmc_pmu_priv(struct vpmc_pmu *pmu);
-void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx);
-void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx);
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx,
+		       struct pt_regs *regs);
+void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx,
+			   struct pt_regs *regs);
 void vpmc_pmu_overflow_sync(struct vpmc_pmu *pmu, int cpu);
 int vpmc_cpu_call(int cpu, smp_call_func_t fn, void *info);
 

@@ -176,6 +176,8 @@ int vpmc_core_set_period(struct vpmc_claim *claim, u64 period);
 int vpmc_core_swap(const struct vpmc_swap_op *ops, unsigned int nr,
 		   struct vpmc_claim *(*claim_of)(struct vpmc *vpmc));
 int vpmc_core_counter(struct vpmc_claim *claim);
+int vpmc_core_overflow_sample(const struct vpmc_claim *claim,
+			      struct vpmc_sample *sample);
 
 /* Per-thread claims: attached only while their thread runs (rule 5). */
 int vpmc_core_thread_init(struct vpmc_claim *claim, bool events, bool started);

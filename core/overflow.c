@@ -17,7 +17,11 @@
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/time64.h>
+#include <asm/irq_regs.h>
+#include <asm/ptrace.h>
 
 #include "arbiter_inline.h"
 
@@ -81,10 +85,27 @@ static enum hrtimer_restart ovf_unthrottle(struct hrtimer *timer)
 }
 
 /*
- * vpmc_pmu_overflow() charged from @entry, the PMU's clock when the
- * backend reported the overflow (0: from now).
+ * Where the backend's interrupt came: @regs, or the current interrupt's.
+ * NMI-safe: it reads only the CPU's own state and current's ids.
  */
-static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entry)
+static void ovf_capture(struct vpmc_sample *s, struct pt_regs *regs)
+{
+	if (!regs)
+		regs = get_irq_regs();
+	s->ip = regs ? instruction_pointer(regs) : 0;
+	s->user = regs && user_mode(regs);
+	s->time = local_clock();
+	s->pid = task_pid_nr(current);
+	s->tgid = task_tgid_nr(current);
+	s->cpu = smp_processor_id();
+}
+
+/*
+ * vpmc_pmu_overflow() charged from @entry, the PMU's clock when the
+ * backend reported the overflow (0: from now), that interrupted @sample.
+ */
+static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entry,
+				const struct vpmc_sample *sample)
 {
 	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
 	struct vpmc_counter *c = &arb->ctr[idx];
@@ -143,10 +164,12 @@ static void __vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx, u64 entr
 			continue;
 		arb->cb_claim = claim;
 		arb->cb_count = at;
+		arb->cb_sample = sample;
 		arb_unlock(arb);
 		claim->overflow(claim, at);
 		arb_lock(arb);
 		arb->cb_claim = NULL;
+		arb->cb_sample = NULL;
 		if (!c->nr_claims)
 			goto spent;
 		ctr_update(pmu, arb, idx);
@@ -175,6 +198,8 @@ out:
  * vpmc_pmu_overflow() - a backend's counter reached its programmed period
  * @pmu: the PMU instance
  * @idx: the counter, on the current CPU
+ * @regs: the registers the counter's interrupt interrupted; NULL: those of
+ *	the current interrupt (get_irq_regs()), if any
  *
  * Fires every expired threshold of the counter in threshold order, re-arms
  * each by its period, and programs the counter for the next one; unless
@@ -185,9 +210,13 @@ out:
  * Context: hard interrupt context (not NMI: defer with irq_work),
  * interrupts disabled, on the counter's CPU.
  */
-void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx)
+void vpmc_pmu_overflow(struct vpmc_pmu *pmu, unsigned int idx,
+		       struct pt_regs *regs)
 {
-	__vpmc_pmu_overflow(pmu, idx, 0);
+	struct vpmc_sample sample;
+
+	ovf_capture(&sample, regs);
+	__vpmc_pmu_overflow(pmu, idx, 0, &sample);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow, VPMC_INTERNAL);
 
@@ -200,14 +229,23 @@ static void ovf_work(struct irq_work *work)
 	struct vpmc_arbiter *arb = container_of(work, struct vpmc_arbiter, work);
 	/* Before @pending is cleared: pairs with vpmc_pmu_overflow_nmi(). */
 	u64 entry = local64_read(&arb->ovf_entry);
+	struct vpmc_sample sample;
 	unsigned int idx;
 	LIST_HEAD(notify);
 
 	for (idx = 0; idx < arb->pmu->desc.num_counters; idx++) {
-		if (!test_and_clear_bit(idx, &arb->pending))
+		if (!test_bit(idx, &arb->pending))
 			continue;
+		/*
+		 * The NMI's sample is stable while the bit is set: take it,
+		 * then clear the bit. An NMI in between is dispatched with this
+		 * one (the dispatch reads the counter after the clear), its
+		 * sample merged into this one's.
+		 */
+		sample = arb->ctr[idx].nmi_sample;
+		clear_bit_unlock(idx, &arb->pending);
 		/* The first dispatched carries the deferral's cost. */
-		__vpmc_pmu_overflow(arb->pmu, idx, entry);
+		__vpmc_pmu_overflow(arb->pmu, idx, entry, &sample);
 		entry = 0;
 	}
 	if (list_empty(&arb->later))
@@ -222,19 +260,32 @@ static void ovf_work(struct irq_work *work)
  * vpmc_pmu_overflow_nmi() - vpmc_pmu_overflow(), deferred out of NMI
  * @pmu: the PMU instance
  * @idx: the counter, on the current CPU
+ * @regs: the registers the NMI interrupted (NULL: none known)
  *
- * Marks the counter and queues this CPU's irq_work, which calls
- * vpmc_pmu_overflow() once interrupts are enabled: the arbiter's lock
- * cannot be taken in an NMI that may have interrupted its holder.
+ * Records where the NMI came, marks the counter and queues this CPU's
+ * irq_work, which dispatches the overflow once interrupts are enabled: the
+ * arbiter's lock cannot be taken in an NMI that may have interrupted its
+ * holder. Until then, further NMIs of the counter share the first's
+ * sample.
  *
- * Context: any, including NMI, on the counter's CPU.
+ * Context: any, including NMI, on the counter's CPU; always the same kind
+ * of context for one counter (its interrupt's), so that two reports of it
+ * never interleave their samples.
  */
-void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
+void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx,
+			   struct pt_regs *regs)
 {
 	struct vpmc_arbiter *arb = pmu->cpus[smp_processor_id()];
 
 	if (WARN_ON_ONCE(idx >= pmu->desc.num_counters))
 		return;
+	/*
+	 * NMIs do not nest, and the irq_work copies the sample before it
+	 * clears the bit (clear_bit_unlock()): a clear bit means the slot is
+	 * nobody's. Pairs with ovf_work().
+	 */
+	if (!test_bit(idx, &arb->pending))
+		ovf_capture(&arb->ctr[idx].nmi_sample, regs);
 	/*
 	 * The first deferred since the last dispatch stamps the report. Only
 	 * NMIs and the irq_work of this CPU touch it: neither can be torn by
@@ -248,6 +299,33 @@ void vpmc_pmu_overflow_nmi(struct vpmc_pmu *pmu, unsigned int idx)
 	irq_work_queue(&arb->work);
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_pmu_overflow_nmi, VPMC_INTERNAL);
+
+/**
+ * vpmc_core_overflow_sample() - where the overflow a claim's callback is
+ *	told of interrupted
+ * @claim: the claim whose overflow callback runs
+ * @sample: filled in
+ *
+ * Context: @claim's overflow callback (its CPU, interrupts disabled).
+ * Return: 0, or -EINVAL anywhere else (@sample is then untouched).
+ */
+int vpmc_core_overflow_sample(const struct vpmc_claim *claim,
+			      struct vpmc_sample *sample)
+{
+	struct vpmc_arbiter *arb;
+
+	if (!irqs_disabled())
+		return -EINVAL;
+	arb = claim->pmu->cpus[smp_processor_id()];
+	/*
+	 * Both are set and cleared around the callback by this CPU's
+	 * dispatch, with interrupts off: nothing else writes them meanwhile.
+	 */
+	if (arb->cb_claim != claim || !arb->cb_sample)
+		return -EINVAL;
+	*sample = *arb->cb_sample;
+	return 0;
+}
 
 /**
  * vpmc_pmu_overflow_sync() - wait for a CPU's deferred overflows

@@ -9,7 +9,8 @@
  * destroying a virtual PMC from a callback is refused (with a warning the
  * check log expects); a write from a callback keeps the events counted
  * since the threshold it was told of; throttling is measured on a clock
- * the test controls.
+ * the test controls; a callback is told where its overflow interrupted,
+ * as the interrupt (or the NMI, before vpmc defers it) saw it.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -18,10 +19,13 @@
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task.h>
+#include <asm/ptrace.h>
 
 #include <vpmc/internal.h>
 #include "arch/sim/sim.h"
+#include "core/backend.h"
 
 #define EV_A		0x10
 #define EV_B		0x11
@@ -288,7 +292,126 @@ static void cb_throttled_write_keeps_since(struct kunit *test)
 	vpmc_destroy(v);
 }
 
+/* What each overflow callback was told of its interrupt. */
+struct cb_sampler {
+	struct vpmc *other;
+	struct vpmc_sample s[4];
+	int ret[4];
+	u64 called_at[4];
+	int other_ret;
+	unsigned int n;
+};
+
+static void cb_sample_fn(struct vpmc *v, u64 count, void *priv)
+{
+	struct cb_sampler *c = priv;
+	struct vpmc_sample other;
+
+	if (c->n >= ARRAY_SIZE(c->s))
+		return;
+	c->ret[c->n] = vpmc_overflow_sample(v, &c->s[c->n]);
+	c->called_at[c->n] = local_clock();
+	/* Another virtual PMC's sample is not this callback's to ask. */
+	c->other_ret = vpmc_overflow_sample(c->other, &other);
+	c->n++;
+}
+
+/* Injected on this CPU, interrupts off, bracketed by the clock. */
+struct cb_regs_inject {
+	struct vpmc_pmu *pmu;
+	struct pt_regs *regs;
+	u64 before;
+	u64 after;
+	int ret;
+};
+
+static void cb_regs_inject_fn(void *info)
+{
+	struct cb_regs_inject *in = info;
+
+	in->before = local_clock();
+	in->ret = vpmc_sim_inject_regs(in->pmu, smp_processor_id(), EV_A, 250,
+				       in->regs);
+	in->after = local_clock();
+}
+
+/*
+ * Two thresholds (100, 200) passed by one injection of 250 events that
+ * says it interrupted @regs: both callbacks get the IP, mode, thread, CPU
+ * and a time inside the injection. Through the NMI path the dispatch
+ * comes later, from the CPU's irq_work, and must still tell what the NMI
+ * saw, not what the irq_work interrupted.
+ */
+static void cb_sample(struct kunit *test, bool nmi)
+{
+	struct vpmc_sim_config cfg = { .num_gp = 2, .width = 48, .nmi = nmi };
+	struct cb_ctx *ctx = test->priv;
+	struct cb_sampler *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct vpmc_attr attr = {
+		.config = EV_A, .priority = VPMC_PRIO_USER, .period = 100,
+		.overflow = cb_sample_fn, .priv = c,
+	};
+	struct vpmc_attr plain = { .config = EV_B, .priority = VPMC_PRIO_USER };
+	struct pt_regs regs = {};
+	struct cb_regs_inject in = { .regs = &regs };
+	struct vpmc_sample s;
+	struct vpmc *v;
+	unsigned int i;
+	int cpu;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	ctx->pmu = vpmc_sim_create(&cfg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->pmu));
+	in.pmu = ctx->pmu;
+	instruction_pointer_set(&regs, (unsigned long)cb_sample_fn);
+
+	/* Pinned, so the interrupted thread is this one (a KUnit kthread). */
+	cpu = cpumask_first(cpu_online_mask);
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(cpu)), 0);
+	v = vpmc_create_on(ctx->pmu, &attr, cpu);
+	c->other = vpmc_create_on(ctx->pmu, &plain, cpu);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(v));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(c->other));
+	KUNIT_ASSERT_EQ(test, vpmc_start(v), 0);
+	/* Outside its callback: refused, and nothing written. */
+	memset(&s, 0xa5, sizeof(s));
+	KUNIT_EXPECT_EQ(test, vpmc_overflow_sample(v, &s), -EINVAL);
+	KUNIT_EXPECT_EQ(test, s.ip, 0xa5a5a5a5a5a5a5a5ULL);
+
+	KUNIT_EXPECT_EQ(test, smp_call_function_single(cpu, cb_regs_inject_fn, &in, 1), 0);
+	vpmc_pmu_overflow_sync(ctx->pmu, cpu);
+	KUNIT_EXPECT_EQ(test, in.ret, 0);
+	KUNIT_ASSERT_EQ(test, c->n, 2U);
+	for (i = 0; i < c->n; i++) {
+		KUNIT_EXPECT_EQ(test, c->ret[i], 0);
+		KUNIT_EXPECT_EQ(test, c->s[i].ip, (u64)(unsigned long)cb_sample_fn);
+		KUNIT_EXPECT_EQ(test, c->s[i].user, (bool)user_mode(&regs));
+		KUNIT_EXPECT_EQ(test, c->s[i].pid, task_pid_nr(current));
+		KUNIT_EXPECT_EQ(test, c->s[i].tgid, task_tgid_nr(current));
+		KUNIT_EXPECT_EQ(test, c->s[i].cpu, (unsigned int)cpu);
+		KUNIT_EXPECT_GE(test, c->s[i].time, in.before);
+		KUNIT_EXPECT_LE(test, c->s[i].time, in.after);
+		KUNIT_EXPECT_LE(test, c->s[i].time, c->called_at[i]);
+	}
+	KUNIT_EXPECT_EQ(test, c->other_ret, -EINVAL);
+	vpmc_destroy(c->other);
+	vpmc_destroy(v);
+	set_cpus_allowed_ptr(current, cpu_possible_mask);
+}
+
+static void cb_sample_irq(struct kunit *test)
+{
+	cb_sample(test, false);
+}
+
+static void cb_sample_nmi(struct kunit *test)
+{
+	cb_sample(test, true);
+}
+
 static struct kunit_case cb_cases[] = {
+	KUNIT_CASE(cb_sample_irq),
+	KUNIT_CASE(cb_sample_nmi),
 	KUNIT_CASE(cb_destroyed_under_reader),
 	KUNIT_CASE(cb_destroy_in_callback),
 	KUNIT_CASE(cb_throttled_write_keeps_since),

@@ -276,7 +276,7 @@ static void __fake_count(void *info)
 	fc->left -= step;
 	if (pmi && fake->x86) {
 		fake->pmis++;
-		vpmc_x86_pmi(fake->x86);
+		vpmc_x86_pmi(fake->x86, NULL);
 		if (fake->pmi_done)
 			fake->pmi_done(fake);
 	}

@@ -371,7 +371,7 @@ static void report_early(void *info)
 {
 	struct report *r = info;
 
-	vpmc_pmu_overflow_nmi(r->pmu, r->idx);
+	vpmc_pmu_overflow_nmi(r->pmu, r->idx, NULL);
 	atomic64_add(PMI_NS, &pmi_now);
 }
 

@@ -340,6 +340,21 @@ int vpmc_set_period(struct vpmc *vpmc, u64 period)
 }
 EXPORT_SYMBOL_GPL(vpmc_set_period);
 
+/**
+ * vpmc_overflow_sample() - where the overflow being delivered interrupted
+ * @vpmc: the virtual PMC whose overflow callback is running
+ * @sample: filled with the interrupted IP, mode, thread, CPU and time
+ *
+ * Context: @vpmc's overflow callback, and only there.
+ * Return: 0; -EINVAL outside @vpmc's overflow callback (@sample is then
+ * untouched).
+ */
+int vpmc_overflow_sample(struct vpmc *vpmc, struct vpmc_sample *sample)
+{
+	return vpmc_core_overflow_sample(&vpmc->claim, sample);
+}
+EXPORT_SYMBOL_GPL(vpmc_overflow_sample);
+
 static struct vpmc_claim *vpmc_claim_of(struct vpmc *vpmc)
 {
 	return &vpmc->claim;

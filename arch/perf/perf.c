@@ -242,7 +242,7 @@ static void pb_overflow(struct perf_event *event,
 	unsigned int idx;
 
 	for_each_set_bit(idx, &bound, VPMC_MAX_COUNTERS)
-		vpmc_pmu_overflow_nmi(be->pc->vp->pmu, idx);
+		vpmc_pmu_overflow_nmi(be->pc->vp->pmu, idx, regs);
 }
 
 /* Move the backing event's next overflow @dist events from now. */

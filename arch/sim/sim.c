@@ -245,6 +245,7 @@ struct sim_inject {
 	struct vpmc_sim *sim;
 	u64 config;
 	u64 events;
+	struct pt_regs *regs;
 };
 
 /* On the target CPU, interrupts disabled: as the hardware would count. */
@@ -269,7 +270,10 @@ static void __sim_inject(void *info)
 			}
 			left -= room + 1;
 			WRITE_ONCE(c->raw, 0);
-			vpmc_pmu_overflow(sim->pmu, idx);
+			if (sim->config.nmi)
+				vpmc_pmu_overflow_nmi(sim->pmu, idx, in->regs);
+			else
+				vpmc_pmu_overflow(sim->pmu, idx, in->regs);
 		}
 	}
 }
@@ -282,7 +286,9 @@ static void __sim_inject(void *info)
  * @events: how many times
  *
  * Every enabled counter of @cpu counting @config advances by @events;
- * each wrap raises its overflow interrupt on @cpu at that exact event.
+ * each wrap raises its overflow interrupt on @cpu at that exact event,
+ * interrupting what the IPI that carried the events interrupted (or, run
+ * on @cpu itself, nothing: the overflow's sample has no IP).
  *
  * Context: process context (an IPI reaches @cpu), or any non-NMI context
  * on @cpu.
@@ -291,13 +297,33 @@ static void __sim_inject(void *info)
  */
 int vpmc_sim_inject(struct vpmc_pmu *pmu, int cpu, u64 config, u64 events)
 {
+	return vpmc_sim_inject_regs(pmu, cpu, config, events, NULL);
+}
+EXPORT_SYMBOL_NS_GPL(vpmc_sim_inject, VPMC_INTERNAL);
+
+/**
+ * vpmc_sim_inject_regs() - vpmc_sim_inject(), interrupting given registers
+ * @pmu: a simulated PMU instance
+ * @cpu: the CPU
+ * @config: the raw event that happens
+ * @events: how many times
+ * @regs: what each overflow interrupt says it interrupted; NULL: as
+ *	vpmc_sim_inject()
+ *
+ * Context: as vpmc_sim_inject().
+ * Return: as vpmc_sim_inject().
+ */
+int vpmc_sim_inject_regs(struct vpmc_pmu *pmu, int cpu, u64 config,
+			 u64 events, struct pt_regs *regs)
+{
 	struct sim_inject in = {
 		.sim = vpmc_pmu_priv(pmu), .config = config, .events = events,
+		.regs = regs,
 	};
 
 	return vpmc_cpu_call(cpu, __sim_inject, &in);
 }
-EXPORT_SYMBOL_NS_GPL(vpmc_sim_inject, VPMC_INTERNAL);
+EXPORT_SYMBOL_NS_GPL(vpmc_sim_inject_regs, VPMC_INTERNAL);
 
 /**
  * vpmc_sim_enabled() - which counters of a CPU the arbiter left enabled

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct pt_regs;
 struct vpmc_pmu;
 
 #define VPMC_SIM_MAX_CONSTRAINTS	8
@@ -30,6 +31,9 @@ struct vpmc_sim_constraint {
  * @num_constraints: entries used in @constraints
  * @constraints: per-event restrictions; other events run on any general
  *	counter
+ * @nmi: report overflows as a backend whose interrupt is an NMI does,
+ *	through vpmc_pmu_overflow_nmi() (dispatched by the CPU's irq_work
+ *	once interrupts are on)
  */
 struct vpmc_sim_config {
 	unsigned int num_gp;
@@ -37,11 +41,14 @@ struct vpmc_sim_config {
 	unsigned int width;
 	unsigned int num_constraints;
 	struct vpmc_sim_constraint constraints[VPMC_SIM_MAX_CONSTRAINTS];
+	bool nmi;
 };
 
 struct vpmc_pmu *vpmc_sim_create(const struct vpmc_sim_config *config);
 int vpmc_sim_destroy(struct vpmc_pmu *pmu);
 int vpmc_sim_inject(struct vpmc_pmu *pmu, int cpu, u64 config, u64 events);
+int vpmc_sim_inject_regs(struct vpmc_pmu *pmu, int cpu, u64 config,
+			 u64 events, struct pt_regs *regs);
 unsigned long vpmc_sim_enabled(struct vpmc_pmu *pmu, int cpu,
 			       unsigned long *enables);
 

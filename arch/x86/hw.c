@@ -46,7 +46,7 @@ static int x86_hw_nmi(unsigned int cmd, struct pt_regs *regs)
 	/* Pairs with x86_hw_claim()'s and x86_hw_release()'s WRITE_ONCE()s. */
 	struct vpmc_x86 *x86 = READ_ONCE(x86_hw_owner);
 
-	if (!x86 || !vpmc_x86_pmi(x86))
+	if (!x86 || !vpmc_x86_pmi(x86, regs))
 		return NMI_DONE;
 	/* Intel masks LVTPC on every PMI. */
 	apic_write(APIC_LVTPC, APIC_DM_NMI);

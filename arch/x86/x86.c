@@ -149,6 +149,7 @@ static void x86_reset_all(struct vpmc_x86 *x86)
 /**
  * vpmc_x86_pmi() - handle a performance-monitoring interrupt
  * @x86: the backend
+ * @regs: the registers the interrupt interrupted (NULL: none known)
  *
  * Acknowledges the overflowed counters of the current CPU and hands them to
  * vpmc_pmu_overflow_nmi().
@@ -156,7 +157,7 @@ static void x86_reset_all(struct vpmc_x86 *x86)
  * Context: NMI, or any context with interrupts disabled.
  * Return: whether any counter of ours had overflowed (the PMI was ours).
  */
-bool vpmc_x86_pmi(struct vpmc_x86 *x86)
+bool vpmc_x86_pmi(struct vpmc_x86 *x86, struct pt_regs *regs)
 {
 	u64 status = x86_rd(x86, VPMC_MSR_GLOBAL_STATUS) & x86_all_bits(x86);
 	unsigned int idx;
@@ -166,7 +167,7 @@ bool vpmc_x86_pmi(struct vpmc_x86 *x86)
 	x86_wr(x86, VPMC_MSR_GLOBAL_OVF_CTRL, status);
 	for (idx = 0; idx < x86->num_gp + x86->num_fixed; idx++)
 		if (status & x86_global_bit(x86, idx))
-			vpmc_pmu_overflow_nmi(x86->pmu, idx);
+			vpmc_pmu_overflow_nmi(x86->pmu, idx, regs);
 	return true;
 }
 EXPORT_SYMBOL_NS_GPL(vpmc_x86_pmi, VPMC_INTERNAL);

@@ -12,6 +12,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+struct pt_regs;
 struct vpmc_pmu;
 struct vpmc_x86;
 
@@ -76,6 +77,6 @@ struct vpmc_x86_hw {
 
 struct vpmc_pmu *vpmc_x86_create(const struct vpmc_x86_hw *hw, void *ctx);
 int vpmc_x86_destroy(struct vpmc_pmu *pmu);
-bool vpmc_x86_pmi(struct vpmc_x86 *x86);
+bool vpmc_x86_pmi(struct vpmc_x86 *x86, struct pt_regs *regs);
 
 #endif /* _VPMC_ARCH_X86_H */

@@ -131,7 +131,8 @@ enum vpmc_notice {
  * these calls on it fail with -ENODEV: an owner that takes a virtual PMC
  * out of its data before destroying it (under a lock its callbacks take,
  * or with WRITE_ONCE() and READ_ONCE()) is safe from its own callbacks on
- * any CPU (Documentation/design.rst, "Lifetime").
+ * any CPU (Documentation/design.rst, "Lifetime"). vpmc_overflow_sample()
+ * tells it where the overflow interrupted the CPU.
  */
 typedef void (*vpmc_overflow_fn)(struct vpmc *vpmc, u64 count, void *priv);
 
@@ -200,6 +201,31 @@ struct vpmc_value {
 };
 
 /**
+ * struct vpmc_sample - where an overflow interrupted its CPU
+ * @ip: the interrupted instruction pointer; 0 if the backend's interrupt
+ *	left none (an overflow raised from process context, as the sim
+ *	backend's injections from their own CPU)
+ * @time: local_clock() at the interrupt, in nanoseconds
+ * @pid: thread id of the interrupted task (0: the idle task)
+ * @tgid: its process id
+ * @cpu: the CPU
+ * @user: @ip is in user mode
+ *
+ * Captured when the backend's interrupt came (its NMI, before vpmc defers
+ * the dispatch out of it), so the only skid is the hardware's. Several
+ * overflows of one counter that an NMI could not dispatch one by one share
+ * the first one's sample.
+ */
+struct vpmc_sample {
+	u64 ip;
+	u64 time;
+	pid_t pid;
+	pid_t tgid;
+	unsigned int cpu;
+	bool user;
+};
+
+/**
  * struct vpmc_swap_op - one virtual PMC's part in vpmc_swap()
  * @vpmc: the virtual PMC
  * @period: with @start and @rearm: its new overflow period, as
@@ -226,6 +252,7 @@ int vpmc_read_local(struct vpmc *vpmc, u64 *count);
 int vpmc_write(struct vpmc *vpmc, u64 count);
 int vpmc_set_period(struct vpmc *vpmc, u64 period);
 int vpmc_swap(const struct vpmc_swap_op *ops, unsigned int nr);
+int vpmc_overflow_sample(struct vpmc *vpmc, struct vpmc_sample *sample);
 
 const char *vpmc_backend_name(void);
 unsigned int vpmc_num_counters(void);
