@@ -34,6 +34,8 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 
+#include <perfmon/perfmon_fmt.h>
+
 #include "pfm.h"
 
 /*
@@ -50,6 +52,7 @@ static void pfm_ctx_free(struct kref *ref)
 	struct pfm_ctx *ctx = container_of(ref, struct pfm_ctx, ref);
 
 	pfm_sets_free(ctx);
+	pfm_smpl_free(ctx);
 	put_cred(ctx->cred);
 	kfree(ctx->vec);
 	kfree(ctx);
@@ -415,13 +418,33 @@ static int pfm_stop(struct pfm_ctx *ctx)
 	return 0;
 }
 
+/*
+ * With a sampling format, the format empties its buffer first and the
+ * PMDs whose reload its mask deferred get their long reset values, as
+ * perfmon2's pfm_resume_after_ovfl().
+ */
 static int pfm_restart(struct pfm_ctx *ctx)
 {
+	struct pfm_set *set = ctx->active;
+	unsigned long resets = 0;
+	unsigned int i;
+	u32 ctrl = 0;
+
 	spin_lock_irq(&ctx->lock);
 	if (ctx->state != PFM_CTX_LOADED || !ctx->masked) {
 		spin_unlock_irq(&ctx->lock);
 		return -EBUSY;
 	}
+	if (ctx->smpl) {
+		ctrl = pfm_smpl_restart(ctx);
+		resets = set->smpl_resets;
+		set->smpl_resets = 0;
+	}
+	spin_unlock_irq(&ctx->lock);
+	if (ctrl & PFM_OVFL_CTRL_RESET)
+		for_each_set_bit(i, &resets, pfm_nr)
+			pfm_pmd_put(&set->pmds[i], set->pmds[i].long_reset);
+	spin_lock_irq(&ctx->lock);
 	WRITE_ONCE(ctx->masked, false);
 	spin_unlock_irq(&ctx->lock);
 	if (ctx->started)
@@ -592,6 +615,11 @@ static int pfm_ctx_fasync(int fd, struct file *file, int on)
 	return fasync_helper(fd, file, on, &ctx->fasync);
 }
 
+static int pfm_ctx_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return pfm_smpl_mmap(file->private_data, vma);
+}
+
 static int pfm_ctx_release(struct inode *inode, struct file *file)
 {
 	struct pfm_ctx *ctx = file->private_data;
@@ -613,27 +641,13 @@ static const struct file_operations pfm_ctx_fops = {
 	.read = pfm_ctx_read,
 	.poll = pfm_ctx_poll,
 	.fasync = pfm_ctx_fasync,
+	.mmap = pfm_ctx_mmap,
 	.unlocked_ioctl = pfm_ctx_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };
 
 /* === Creation === */
-
-/* No sampling format is registered yet: every name is unknown. */
-static int pfm_check_smpl(const struct pfm_dev_create *arg)
-{
-	char name[PFM_FMT_NAME_LEN];
-	long len;
-
-	if (!arg->smpl_name)
-		return arg->smpl_arg || arg->smpl_size ? -EINVAL : 0;
-	len = strncpy_from_user(name, u64_to_user_ptr(arg->smpl_name),
-				sizeof(name));
-	if (len < 0)
-		return -EFAULT;
-	return -EINVAL;
-}
 
 /* A fault-injection site (Documentation/testing.rst): it only allocates. */
 static noinline struct pfm_ctx *pfm_ctx_alloc(void)
@@ -651,9 +665,12 @@ ALLOW_ERROR_INJECTION(pfm_ctx_alloc, NULL);
  *
  * Context: process context, may sleep.
  * Return: the new file descriptor; -EFAULT for a bad pointer; -EINVAL for
- * a system-wide context with PFM_FL_NOTIFY_BLOCK, or an unknown sampling
- * format; -EPERM for a system-wide context the caller may not
- * have; -ENOMEM; or anon_inode_getfd()'s error.
+ * a system-wide context with PFM_FL_NOTIFY_BLOCK, a format argument
+ * without a format, or what pfm_smpl_create() refuses (an unknown format,
+ * an argument of the wrong size or one the format refuses); -EPERM for a
+ * system-wide context the caller may not have; -ENOMEM (also for a
+ * sampling buffer above RLIMIT_MEMLOCK or smpl_buffer_mem_max); or
+ * anon_inode_getfd()'s error.
  */
 long pfm_create_context(const struct pfm_dev_create __user *uarg)
 {
@@ -675,9 +692,9 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	if (req.ctx_flags & PFM_FL_SYSTEM_WIDE &&
 	    req.ctx_flags & PFM_FL_NOTIFY_BLOCK)
 		return -EINVAL;
-	ret = pfm_check_smpl(&arg);
-	if (ret)
-		return ret;
+	/* Without a format, no format argument. */
+	if (!arg.smpl_name && (arg.smpl_arg || arg.smpl_size))
+		return -EINVAL;
 	/* pfm_paranoid pairs with the WRITE_ONCE() of its parameter store. */
 	if (req.ctx_flags & PFM_FL_SYSTEM_WIDE && !perfmon_capable() &&
 	    READ_ONCE(pfm_paranoid) > 0)
@@ -705,6 +722,11 @@ long pfm_create_context(const struct pfm_dev_create __user *uarg)
 	if (!pfm_set_new(ctx, 0)) {
 		ret = -ENOMEM;
 		goto put;
+	}
+	if (arg.smpl_name) {
+		ret = pfm_smpl_create(ctx, &arg);
+		if (ret)
+			goto put;
 	}
 	fd = anon_inode_getfd("[perfmon]", &pfm_ctx_fops, ctx, O_RDWR);
 	if (fd < 0) {

@@ -213,13 +213,18 @@ static int __init pfm_init(void)
 	ret = pfm_sysfs_init();
 	if (ret)
 		goto out_wq;
-	ret = misc_register(&pfm_dev);
+	ret = pfm_smpl_init(pfm_sysfs_kobj());
 	if (ret)
 		goto out_sysfs;
+	ret = misc_register(&pfm_dev);
+	if (ret)
+		goto out_smpl;
 	pr_info("perfmon2 v%u.%u interface on vpmc (%s), %u PMC/PMD pairs\n",
 		PFM_VERSION_MAJ, PFM_VERSION_MIN, vpmc_backend_name(), pfm_nr);
 	return 0;
 
+out_smpl:
+	pfm_smpl_exit();
 out_sysfs:
 	pfm_sysfs_exit();
 out_wq:
@@ -230,8 +235,12 @@ out_wq:
 static void __exit pfm_exit(void)
 {
 	misc_deregister(&pfm_dev);
+	pfm_smpl_exit();
 	pfm_sysfs_exit();
-	/* No context is left, and each cancelled its switch work. */
+	/*
+	 * No context is left, and each cancelled its switch work; draining
+	 * frees the buffers whose last mapping went.
+	 */
 	destroy_workqueue(pfm_wq);
 }
 

@@ -48,6 +48,7 @@ extern int pfm_paranoid;		/* see main.c */
 
 struct pfm_ctx;
 struct pfm_set;
+struct pfm_smpl;
 
 /**
  * struct pfm_pmd - one virtual counter of one set
@@ -68,7 +69,7 @@ struct pfm_set;
  * @switch_cnt: overflows before the set switches (PFM_SETFL_OVFL_SWITCH)
  * @switch_left: overflows still to go
  * @reset_pmds: other PMDs of the set reloaded when this one overflows
- * @smpl_pmds: recorded in samples (sampling formats: a later issue)
+ * @smpl_pmds: PMDs whose values a sample of this PMD's overflows records
  * @eventid: the sample event id
  * @random_mask: PFM_REGFL_RANDOM: bits of the reload value randomized
  * @vpmc: the virtual PMC while loaded and the PMC is written, else NULL
@@ -113,6 +114,8 @@ struct pfm_pmd {
  * @duration: ns it was active and started, up to @activated
  * @activated: ktime of its activation, while active and started; else 0
  * @ovfl_pmds: PMDs that overflowed since the last getinfo (ctx->lock)
+ * @smpl_resets: PMDs whose reload a sampling format's mask deferred to
+ *	pfm_restart() (ctx->lock)
  * @pmds: its PMDs
  */
 struct pfm_set {
@@ -128,6 +131,7 @@ struct pfm_set {
 	u64 duration;
 	u64 activated;
 	u32 ovfl_pmds;
+	u32 smpl_resets;
 	struct pfm_pmd pmds[PFM_NR];
 };
 
@@ -176,6 +180,7 @@ enum pfm_state {
  * @vec: PFM_VEC_KEEP bytes for the calls' vectors, or NULL until one
  *	(pfm_ctx_vec(); @mutex)
  * @swap: what pfm_set_swap() asks of vpmc_swap() (@mutex)
+ * @smpl: its sampling format and buffer, or NULL (set at creation)
  */
 struct pfm_ctx {
 	struct kref ref;
@@ -209,6 +214,7 @@ struct pfm_ctx {
 	struct list_head node;
 	void *vec;
 	struct vpmc_swap_op swap[2 * PFM_NR];
+	struct pfm_smpl *smpl;
 };
 
 /* ctx.c: contexts and their calls. */
@@ -227,6 +233,8 @@ void pfm_set_stop(struct pfm_set *set);
 void pfm_set_swap(struct pfm_ctx *ctx, struct pfm_set *stop,
 		  struct pfm_set *start);
 void pfm_regs_init(void);
+void pfm_pmd_put(struct pfm_pmd *pmd, u64 value);
+u64 pfm_pmd_value_local(struct pfm_pmd *pmd);
 extern u64 pfm_pmc_rsvd;
 
 /* sets.c: event sets and their multiplexing. */
@@ -242,9 +250,23 @@ void pfm_switch_work(struct work_struct *work);
 enum hrtimer_restart pfm_switch_timer(struct hrtimer *timer);
 extern struct workqueue_struct *pfm_wq;
 
+/* smpl.c, smpl_dfl.c: sampling formats and buffers. */
+int pfm_smpl_create(struct pfm_ctx *ctx, const struct pfm_dev_create *arg);
+void pfm_smpl_free(struct pfm_ctx *ctx);
+int pfm_smpl_mmap(struct pfm_ctx *ctx, struct vm_area_struct *vma);
+u32 pfm_smpl_record(struct pfm_ctx *ctx, struct pfm_set *set,
+		    struct pfm_pmd *pmd, u64 value,
+		    const struct vpmc_sample *sample);
+u32 pfm_smpl_restart(struct pfm_ctx *ctx);
+int pfm_smpl_init(struct kobject *parent);
+void pfm_smpl_exit(void);
+int pfm_dfl_init(void);
+void pfm_dfl_exit(void);
+
 /* sysfs.c: /sys/kernel/perfmon. */
 int pfm_sysfs_init(void);
 void pfm_sysfs_exit(void);
+struct kobject *pfm_sysfs_kobj(void);
 
 /* A vector from user space, checked for count and size; kvfree() it. */
 void *pfm_copy_vec(void __user *uptr, int count, size_t size);

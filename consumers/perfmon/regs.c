@@ -17,6 +17,8 @@
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
+#include <perfmon/perfmon_fmt.h>
+
 #include "pfm.h"
 
 /* Bits of a PMC value outside the backend's event format. */
@@ -137,8 +139,14 @@ static void pfm_pmd_arm(struct pfm_pmd *pmd, u64 value)
 	vpmc_set_period(pmd->vpmc, pfm_pmd_aim(pmd, value));
 }
 
-/* Set a PMD's value and its distance to overflow. Process context. */
-static void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
+/**
+ * pfm_pmd_put() - set a PMD's value and its distance to overflow
+ * @pmd: the PMD
+ * @value: its new 64-bit value
+ *
+ * Context: process context, ctx->mutex held, ctx->lock not.
+ */
+void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
 {
 	struct pfm_ctx *ctx = pmd->set->ctx;
 	u64 count;
@@ -154,6 +162,27 @@ static void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
 	pmd->reloaded = false;
 	spin_unlock_irq(&ctx->lock);
 	pfm_pmd_arm(pmd, value);
+}
+
+/**
+ * pfm_pmd_value_local() - a PMD's value, from an overflow callback
+ * @pmd: a PMD of the set whose callback runs
+ *
+ * Context: the overflow callback, ctx->lock held.
+ * Return: its 64-bit value; for a virtual PMC preempted now, its value
+ * when it was last counting is not known, and @base (its value at count
+ * 0) is given.
+ */
+u64 pfm_pmd_value_local(struct pfm_pmd *pmd)
+{
+	u64 count = 0;
+
+	lockdep_assert_held(&pmd->set->ctx->lock);
+	if (!pmd->vpmc)
+		return pmd->value;
+	if (vpmc_read_local(pmd->vpmc, &count))
+		count = 0;
+	return pmd->base + count;
 }
 
 /*
@@ -175,9 +204,65 @@ static void pfm_pmd_reload(struct pfm_pmd *pmd, u64 count, bool notified)
 }
 
 /*
- * vpmc's overflow callback: the PMD reached the 64-bit wrap. Reload it
- * (and its reset_pmds) with the short reset value, or the long one when it
- * notifies; count it towards an overflow-driven set switch; notify.
+ * A 64-bit overflow of a context with a sampling format: the format
+ * records it and says what follows, as perfmon2's interrupt tail did.
+ * MASK stops the set until pfm_restart() and defers the reloads to it
+ * (long reset); otherwise RESET reloads with the short reset values; a
+ * format asking for neither leaves the PMD counting on, unarmed. NOTIFY
+ * notifies when the PMD asked for it (which masks too).
+ */
+static void pfm_ovfl_smpl(struct pfm_pmd *pmd, struct vpmc *vpmc, u64 count,
+			  unsigned long resets, bool notify)
+{
+	struct pfm_set *set = pmd->set;
+	struct pfm_ctx *ctx = set->ctx;
+	struct vpmc_sample sample = {};
+	unsigned int i;
+	u64 other;
+	u32 ctrl;
+
+	lockdep_assert_held(&ctx->lock);
+	/* In its own callback, it cannot fail. */
+	WARN_ON_ONCE(vpmc_overflow_sample(vpmc, &sample));
+	ctrl = pfm_smpl_record(ctx, set, pmd, pmd->base + count, &sample);
+	set->ovfl_pmds |= BIT(pmd->num);
+	if (ctrl & PFM_OVFL_CTRL_MASK) {
+		set->smpl_resets |= BIT(pmd->num) | resets;
+		pmd->armed = 0;
+		if (notify && (ctrl & PFM_OVFL_CTRL_NOTIFY) && !ctx->masked) {
+			pfm_notify_ovfl(ctx, set, pmd->num);
+		} else if (!ctx->masked) {
+			WRITE_ONCE(ctx->masked, true);
+			pfm_set_stop(set);
+		}
+		return;
+	}
+	if (ctrl & PFM_OVFL_CTRL_RESET) {
+		pfm_pmd_reload(pmd, count, false);
+		for_each_set_bit(i, &resets, pfm_nr) {
+			struct pfm_pmd *o = &set->pmds[i];
+
+			if (o->vpmc && !vpmc_read_local(o->vpmc, &other))
+				pfm_pmd_reload(o, other, false);
+		}
+	} else {
+		pmd->armed = 0;
+		vpmc_set_period(vpmc, 0);
+	}
+	if ((set->flags & PFM_SETFL_OVFL_SWITCH) && pmd->switch_cnt &&
+	    !--pmd->switch_left) {
+		pmd->switch_left = pmd->switch_cnt;
+		queue_work(pfm_wq, &ctx->switch_work);
+	}
+	if (notify && (ctrl & PFM_OVFL_CTRL_NOTIFY) && !ctx->masked)
+		pfm_notify_ovfl(ctx, set, pmd->num);
+}
+
+/*
+ * vpmc's overflow callback: the PMD reached the 64-bit wrap. With a
+ * sampling format, the format decides (pfm_ovfl_smpl()). Otherwise reload
+ * it (and its reset_pmds) with the short reset value, or the long one when
+ * it notifies; count it towards an overflow-driven set switch; notify.
  *
  * Context: hard interrupt on the virtual PMC's CPU (per thread: while its
  * thread runs there).
@@ -202,6 +287,10 @@ static void pfm_ovfl(struct vpmc *vpmc, u64 count, void *priv)
 		/* Armed short of the wrap (a capped distance), or rewritten. */
 		pmd->armed = pfm_dist(value);
 		vpmc_set_period(vpmc, pfm_dist(value));
+		goto unlock;
+	}
+	if (ctx->smpl) {
+		pfm_ovfl_smpl(pmd, vpmc, count, resets, notify);
 		goto unlock;
 	}
 	pfm_pmd_reload(pmd, count, notify);
@@ -574,6 +663,8 @@ int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count)
 		pmd->smpl_pmds = req[i].reg_smpl_pmds[0];
 		pmd->eventid = req[i].reg_smpl_eventid;
 		pmd->random_mask = req[i].reg_random_mask;
+		/* As perfmon2's lval: the value written is the last reset. */
+		pmd->last_reset = req[i].reg_value;
 		spin_unlock_irq(&ctx->lock);
 		set->pmds_used |= BIT(pmd->num);
 		pfm_pmd_put(pmd, req[i].reg_value);

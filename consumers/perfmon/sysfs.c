@@ -203,6 +203,17 @@ static int pfm_sysfs_reg(unsigned int slot, bool pmd, unsigned int num)
 }
 
 /**
+ * pfm_sysfs_kobj() - /sys/kernel/perfmon, for what else lives there
+ *
+ * Context: after pfm_sysfs_init() succeeded.
+ * Return: its kobject.
+ */
+struct kobject *pfm_sysfs_kobj(void)
+{
+	return pfm_kobj;
+}
+
+/**
  * pfm_sysfs_init() - create /sys/kernel/perfmon
  *
  * Context: module init.

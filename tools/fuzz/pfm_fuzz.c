@@ -49,6 +49,7 @@
 
 #include <perfmon/perfmon.h>
 #include <perfmon/perfmon_dev.h>
+#include <perfmon/perfmon_dfl_smpl.h>
 
 #define MAX_WORKERS	16
 #define NFDS		6
@@ -291,8 +292,25 @@ static void op_create(void)
 	ctx.ctx_flags = flags;
 	sys = flags & PFM_FL_SYSTEM_WIDE;
 	p = ptr(&ctx, sizeof(ctx));
-	fd = note(C_CREATE, pfm_create_context(p, below(10) ? NULL : "default", NULL, 0),
-		  unpriv && sys && p == &ctx);
+	/*
+	 * A third with the "default" sampling format: buffers from too small
+	 * to above every cap, arguments of the wrong size, bad pointers.
+	 */
+	if (below(3)) {
+		fd = pfm_create_context(p, NULL, NULL, 0);
+	} else {
+		static const uint64_t sizes[] = { 0, 168, 4096, 3 * 4096 + 512, 65536, 1ULL << 40 };
+		pfm_dfl_smpl_arg_t arg;
+		size_t len = below(8) ? sizeof(arg) : below(sizeof(arg) + 8);
+
+		memset(&arg, 0, sizeof(arg));
+		arg.buf_size = below(4) ? sizes[below(6)] : rnd() % (1 << 20);
+		if (below(8) == 0)
+			fill(&arg, sizeof(arg));
+		fd = pfm_create_context(p, below(10) ? PFM_DFL_SMPL_NAME : "nonesuch",
+					ptr(&arg, sizeof(arg)), len);
+	}
+	fd = note(C_CREATE, fd, unpriv && sys && p == &ctx);
 	if (fd < 0)
 		return;
 	if (fds[slot] > 0)
@@ -480,12 +498,24 @@ static void op_fd(const char *self)
 		     false);
 		fcntl(fd, F_SETOWN, below(2) ? getpid() : victim(self));
 		break;
-	case 5:
-		m = mmap(NULL, pgsz, PROT_READ, MAP_SHARED, fd, 0);
+	case 5: {
+		/* The sampling buffer: read it, or ask for too much or to write. */
+		size_t len = pgsz * (1 + below(4));
+
+		m = mmap(NULL, len, below(6) ? PROT_READ : PROT_READ | PROT_WRITE,
+			 below(2) ? MAP_SHARED : MAP_PRIVATE, fd, below(10) ? 0 : pgsz);
 		note(C_MMAP, m == MAP_FAILED ? -1 : 0, false);
-		if (m != MAP_FAILED)
-			munmap(m, pgsz);
+		if (m != MAP_FAILED) {
+			volatile const uint64_t *hdr = m;
+
+			(void)hdr[below(len / 8)];
+			if (below(4) == 0)
+				note(C_MMAP, mprotect(m, len, PROT_READ | PROT_WRITE), true);
+			/* Closed before or after its mapping: both keep the buffer. */
+			munmap(m, len);
+		}
 		break;
+	}
 	case 6:
 		note(C_WRITE, write(fd, buf, 8), false);
 		break;

@@ -84,7 +84,7 @@ step perfmon-sysfs sh -c 'test -c /dev/perfmon && grep -qx 2.82 /sys/kernel/perf
 	n=$(cat /sys/kernel/perfmon/pmu_desc/num_pmds) && [ "$n" -gt 0 ] &&
 	grep -qx 64 /sys/kernel/perfmon/pmu_desc/pmd$((n - 1))/width &&
 	grep -qx 0xc000000000000000 /sys/kernel/perfmon/pmu_desc/pmc0/rsvd_msk'
-for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno oldtool nochange \
+for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno oldtool nochange smpl_dfl \
 	reset_race unpriv; do
 	step "perfmon-$t" "pfm_$t"
 done

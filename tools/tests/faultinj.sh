@@ -72,6 +72,8 @@ sites() {
 
 	# The perfmon2 calls, on our sites.
 	site pfm_ctx_alloc create
+	site pfm_ctx_alloc create_smpl
+	site pfm_smpl_buf_alloc create_smpl
 	site pfm_set_alloc create
 	site pfm_set_alloc create_evtsets
 	site pfm_copy_vec create_evtsets
@@ -143,8 +145,8 @@ sites() {
 calls() {
 	# The same calls with each of their fault points failed in turn, the
 	# kernel's own allocations under them (perf events, files) included.
-	for op in create write_pmcs write_pmds read_pmds load_thread load_cpu rebind \
-		create_evtsets getinfo; do
+	for op in create create_smpl write_pmcs write_pmds read_pmds load_thread load_cpu \
+		rebind create_evtsets getinfo; do
 		pfm_faultinj nth $op || fail "fault points of $op"
 	done
 }

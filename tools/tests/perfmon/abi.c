@@ -8,6 +8,8 @@
 #include <assert.h>
 #include <stddef.h>
 
+#include <perfmon/perfmon_dfl_smpl.h>
+
 #include "pfm_test.h"
 
 #define SZ(t, n) static_assert(sizeof(t) == (n), #t " size")
@@ -83,6 +85,36 @@ OFF(pfarg_ovfl_msg_t, msg_ovfl_tid, 12);
 OFF(pfarg_ovfl_msg_t, msg_ovfl_ip, 16);
 OFF(pfarg_ovfl_msg_t, msg_ovfl_pmds, 24);
 
+/* The "default" sampling format (perfmon2-abi.md, "Sampling formats"). */
+SZ(pfm_dfl_smpl_arg_t, 64);
+OFF(pfm_dfl_smpl_arg_t, buf_size, 0);
+OFF(pfm_dfl_smpl_arg_t, buf_flags, 8);
+OFF(pfm_dfl_smpl_arg_t, res1, 12);
+OFF(pfm_dfl_smpl_arg_t, reserved, 16);
+
+SZ(pfm_dfl_smpl_hdr_t, 128);
+OFF(pfm_dfl_smpl_hdr_t, hdr_count, 0);
+OFF(pfm_dfl_smpl_hdr_t, hdr_cur_offs, 8);
+OFF(pfm_dfl_smpl_hdr_t, hdr_overflows, 16);
+OFF(pfm_dfl_smpl_hdr_t, hdr_buf_size, 24);
+OFF(pfm_dfl_smpl_hdr_t, hdr_min_buf_space, 32);
+OFF(pfm_dfl_smpl_hdr_t, hdr_version, 40);
+OFF(pfm_dfl_smpl_hdr_t, hdr_buf_flags, 44);
+OFF(pfm_dfl_smpl_hdr_t, hdr_res, 48);
+
+SZ(pfm_dfl_smpl_entry_t, 40);
+OFF(pfm_dfl_smpl_entry_t, pid, 0);
+OFF(pfm_dfl_smpl_entry_t, ovfl_pmd, 4);
+OFF(pfm_dfl_smpl_entry_t, reserved, 6);
+OFF(pfm_dfl_smpl_entry_t, last_reset_val, 8);
+OFF(pfm_dfl_smpl_entry_t, ip, 16);
+OFF(pfm_dfl_smpl_entry_t, tstamp, 24);
+OFF(pfm_dfl_smpl_entry_t, cpu, 32);
+OFF(pfm_dfl_smpl_entry_t, set, 34);
+OFF(pfm_dfl_smpl_entry_t, tgid, 36);
+
+static_assert(PFM_DFL_SMPL_VERSION == 0x10000, "default format version 1.0");
+
 static_assert(PFM_PMC_BV == 5 && PFM_PMD_BV == 5, "register bit vectors");
 static_assert(PFM_FL_NOTIFY_BLOCK == 0x01 && PFM_FL_SYSTEM_WIDE == 0x02 &&
 	      PFM_FL_OVFL_NO_MSG == 0x80, "context flags");
@@ -100,5 +132,8 @@ int main(void)
 	printf("ok pfarg_load_t %zu pfarg_setdesc_t %zu pfarg_setinfo_t %zu pfarg_msg_t %zu\n",
 	       sizeof(pfarg_load_t), sizeof(pfarg_setdesc_t), sizeof(pfarg_setinfo_t),
 	       sizeof(pfarg_msg_t));
+	printf("ok pfm_dfl_smpl_arg_t %zu pfm_dfl_smpl_hdr_t %zu pfm_dfl_smpl_entry_t %zu\n",
+	       sizeof(pfm_dfl_smpl_arg_t), sizeof(pfm_dfl_smpl_hdr_t),
+	       sizeof(pfm_dfl_smpl_entry_t));
 	return 0;
 }

@@ -71,7 +71,8 @@ static void read_keeps(int fd)
 	pmd.reg_set = 0;
 	want = pmd;
 	want.reg_value = 1234;
-	want.reg_last_reset_val = 0;
+	/* The value written, as perfmon2 v2.82 (lval = value). */
+	want.reg_last_reset_val = 1234;
 	want.reg_ovfl_switch_cnt = 0;
 	OK(pfm_read_pmds(fd, &pmd, 1));
 	CHECK(!memcmp(&pmd, &want, sizeof(pmd)),

@@ -16,9 +16,11 @@
  *                          kernel allocations included) until it completes
  *                          with none left to fail; each failure ENOMEM
  *
- * OP: create write_pmcs write_pmds read_pmds load_thread load_cpu rebind
- * create_evtsets getinfo
+ * OP: create create_smpl write_pmcs write_pmds read_pmds load_thread
+ * load_cpu rebind create_evtsets getinfo
  */
+#include <perfmon/perfmon_dfl_smpl.h>
+
 #include "pfm_test.h"
 
 struct op {
@@ -80,6 +82,23 @@ static int call_create(int fd)
 	return ret < 0 ? -1 : 0;
 }
 
+/* A context with a "default" sampling buffer of 5 pages. */
+static int call_create_smpl(int fd)
+{
+	pfm_dfl_smpl_arg_t arg;
+	pfarg_ctx_t ctx;
+	int ret;
+
+	(void)fd;
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&arg, 0, sizeof(arg));
+	arg.buf_size = 5 * 4096;
+	ret = pfm_create_context(&ctx, PFM_DFL_SMPL_NAME, &arg, sizeof(arg));
+	if (ret >= 0)
+		close(ret);
+	return ret < 0 ? -1 : 0;
+}
+
 static int call_write_pmcs(int fd)
 {
 	return pfm_pmc(fd, 0, 1, PFM_EVENT);
@@ -136,6 +155,7 @@ static int call_getinfo(int fd)
 
 static const struct op ops[] = {
 	{ "create", no_ctx, call_create },
+	{ "create_smpl", no_ctx, call_create_smpl },
 	{ "write_pmcs", new_thread_ctx, call_write_pmcs },
 	{ "write_pmds", new_thread_ctx, call_write_pmds },
 	{ "read_pmds", written_ctx, call_read_pmds },

@@ -137,9 +137,10 @@ static void corners(void)
 	OK(pfm_stop(fd));
 	ERR(write(fd, &c, 1), EINVAL);
 	errno = 0;
+	/* Without a sampling buffer, as perfmon2: nothing to map. */
 	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
-	      errno == ENODEV, "mmap of a context: %s", strerror(errno));
-	printf("ok ENODEV       mmap(context)\n");
+	      errno == EINVAL, "mmap of a context: %s", strerror(errno));
+	printf("ok EINVAL       mmap(context)\n");
 	close(fd);
 }
 
