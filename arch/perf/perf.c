@@ -231,6 +231,19 @@ static void pb_attr_init(struct perf_event_attr *attr, u64 config)
 	}
 	attr->pinned = 1;
 	attr->sample_period = PERF_IDLE_PERIOD;
+#ifdef CONFIG_ARM_PMU
+	/*
+	 * The cycle counter is 64 bits wide (PMCR_EL0.LC): the fixed cycles
+	 * event asks for all of it ("long", armv8_pmuv3's config1:0), so perf
+	 * never interrupts to extend it, where it would every 2^31 cycles.
+	 * Free, on the counter it gets first (perf places cycles there); only
+	 * a raw CPU_CYCLES event created before it on the CPU would leave it
+	 * two chained event counters. (QEMU's PMUv3 also miscounts some of
+	 * those interrupts under load: Documentation/testing.rst.)
+	 */
+	if (config == pb_config(VPMC_PERF_HARDWARE, PERF_COUNT_HW_CPU_CYCLES))
+		attr->config1 = 1;
+#endif
 }
 
 static void pb_overflow(struct perf_event *event,
