@@ -443,7 +443,7 @@ static int pfm_restart(struct pfm_ctx *ctx)
 	spin_unlock_irq(&ctx->lock);
 	if (ctrl & PFM_OVFL_CTRL_RESET)
 		for_each_set_bit(i, &resets, pfm_nr)
-			pfm_pmd_put(&set->pmds[i], set->pmds[i].long_reset);
+			pfm_pmd_reset_long(&set->pmds[i]);
 	spin_lock_irq(&ctx->lock);
 	WRITE_ONCE(ctx->masked, false);
 	spin_unlock_irq(&ctx->lock);

@@ -234,6 +234,7 @@ void pfm_set_swap(struct pfm_ctx *ctx, struct pfm_set *stop,
 		  struct pfm_set *start);
 void pfm_regs_init(void);
 void pfm_pmd_put(struct pfm_pmd *pmd, u64 value);
+void pfm_pmd_reset_long(struct pfm_pmd *pmd);
 u64 pfm_pmd_value_local(struct pfm_pmd *pmd);
 extern u64 pfm_pmc_rsvd;
 

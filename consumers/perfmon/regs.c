@@ -165,6 +165,28 @@ void pfm_pmd_put(struct pfm_pmd *pmd, u64 value)
 }
 
 /**
+ * pfm_pmd_reset_long() - reload a PMD with its long reset value
+ * @pmd: the PMD, whose reload an overflow deferred (the set is masked)
+ *
+ * As an overflow's reload, in process context: randomized with
+ * PFM_REGFL_RANDOM, and the value is the PMD's last reset.
+ *
+ * Context: process context, ctx->mutex held, ctx->lock not.
+ */
+void pfm_pmd_reset_long(struct pfm_pmd *pmd)
+{
+	struct pfm_ctx *ctx = pmd->set->ctx;
+	u64 reset = pmd->long_reset;
+
+	if (pmd->flags & PFM_REGFL_RANDOM)
+		reset -= get_random_u64() & pmd->random_mask;
+	spin_lock_irq(&ctx->lock);
+	pmd->last_reset = reset;
+	spin_unlock_irq(&ctx->lock);
+	pfm_pmd_put(pmd, reset);
+}
+
+/**
  * pfm_pmd_value_local() - a PMD's value, from an overflow callback
  * @pmd: a PMD of the set whose callback runs
  *
