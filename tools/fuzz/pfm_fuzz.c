@@ -506,9 +506,9 @@ static void op_fd(const char *self)
 			 below(2) ? MAP_SHARED : MAP_PRIVATE, fd, below(10) ? 0 : pgsz);
 		note(C_MMAP, m == MAP_FAILED ? -1 : 0, false);
 		if (m != MAP_FAILED) {
-			volatile const uint64_t *hdr = m;
+			const uint64_t *hdr = m;
 
-			(void)hdr[below(len / 8)];
+			(void)__atomic_load_n(&hdr[below(len / 8)], __ATOMIC_RELAXED);
 			if (below(4) == 0)
 				note(C_MMAP, mprotect(m, len, PROT_READ | PROT_WRITE), true);
 			/* Closed before or after its mapping: both keep the buffer. */

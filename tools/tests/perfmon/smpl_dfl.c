@@ -38,14 +38,27 @@
 
 static unsigned int npmds;	/* PMDs the PMU has: the largest entry */
 
-/* The function the samples must land in, alone in its section. */
-__attribute__((noinline, section("pfm_spin_text")))
-static void spin_until(volatile const pfm_dfl_smpl_hdr_t *hdr, uint64_t n,
-		       uint64_t give_up)
+/* The kernel's names for the attributes, which user space lacks. */
+#define noinline	__attribute__((__noinline__))
+#define __section(s)	__attribute__((__section__(s)))
+
+/* A field of the mapped header, as the kernel writes it meanwhile. */
+static inline uint64_t hdr_get(const __u64 *field)
+{
+	return __atomic_load_n(field, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The function the samples must land in, alone in its section: until @n
+ * samples are in, or the buffer filled once more than @full times.
+ */
+static noinline __section("pfm_spin_text")
+void spin_until(const pfm_dfl_smpl_hdr_t *hdr, uint64_t n,
+		       uint64_t full, uint64_t give_up)
 {
 	uint64_t i = 0;
 
-	while (hdr->hdr_count < n && !hdr->hdr_overflows)
+	while (hdr_get(&hdr->hdr_count) < n && hdr_get(&hdr->hdr_overflows) <= full)
 		if (!(++i & 0xffff) && pfm_ns(CLOCK_MONOTONIC) > give_up)
 			break;
 }
@@ -136,7 +149,7 @@ static void self_sampling(void)
 	      "min_buf_space %llu, not for %u PMDs",
 	      (unsigned long long)hdr->hdr_min_buf_space, npmds);
 	OK(pfm_start(fd, NULL));
-	spin_until(hdr, ENTRIES, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
+	spin_until(hdr, ENTRIES, 0, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
 	OK(pfm_stop(fd));
 	CHECK(hdr->hdr_count >= ENTRIES, "%llu samples, not %u",
 	      (unsigned long long)hdr->hdr_count, ENTRIES);
@@ -191,7 +204,7 @@ static void full_restart(void)
 	hdr = smpl_map(fd, size);
 	ERR(pfm_restart(fd), EBUSY);
 	OK(pfm_start(fd, NULL));
-	spin_until(hdr, ~0ULL, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
+	spin_until(hdr, ~0ULL, 0, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
 	CHECK(hdr->hdr_overflows == 1 && hdr->hdr_count == FULL,
 	      "full: %llu entries, %llu overflows; want %u, 1",
 	      (unsigned long long)hdr->hdr_count, (unsigned long long)hdr->hdr_overflows, FULL);
@@ -210,7 +223,7 @@ static void full_restart(void)
 	      hdr->hdr_overflows == 1, "after restart: %llu entries at %llu, %llu overflows",
 	      (unsigned long long)hdr->hdr_count, (unsigned long long)hdr->hdr_cur_offs,
 	      (unsigned long long)hdr->hdr_overflows);
-	spin_until(hdr, 1, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
+	spin_until(hdr, 1, 1, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
 	CHECK(hdr->hdr_count >= 1 || hdr->hdr_overflows > 1, "no sample after the restart");
 	OK(pfm_stop(fd));
 	/* Not masked (unless it filled again already): nothing to restart. */
