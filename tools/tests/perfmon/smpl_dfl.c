@@ -38,10 +38,6 @@
 
 static unsigned int npmds;	/* PMDs the PMU has: the largest entry */
 
-/* The kernel's names for the attributes, which user space lacks. */
-#define noinline	__attribute__((__noinline__))
-#define __section(s)	__attribute__((__section__(s)))
-
 /* A field of the mapped header, as the kernel writes it meanwhile. */
 static inline uint64_t hdr_get(const __u64 *field)
 {
@@ -53,8 +49,8 @@ static inline uint64_t hdr_get(const __u64 *field)
  * samples are in, or the buffer filled once more than @full times.
  */
 static noinline __section("pfm_spin_text")
-void spin_until(const pfm_dfl_smpl_hdr_t *hdr, uint64_t n,
-		       uint64_t full, uint64_t give_up)
+void spin_until(const pfm_dfl_smpl_hdr_t *hdr, uint64_t n, uint64_t full,
+		uint64_t give_up)
 {
 	uint64_t i = 0;
 
