@@ -436,13 +436,21 @@ static void conf_recreate(struct kunit *test)
 {
 	struct conf *c = test->priv;
 	struct ovf_log log = { .ordered = true };
+	/*
+	 * The exact drivers overflow 4 times while the first counts. The
+	 * measured ones get a threshold past its 20 units, as an unexact PMU
+	 * miscounts across short periods (arm64's under TCG and a busy host
+	 * lost 13% and 18.5% of a 5-unit one: Documentation/testing.rst);
+	 * one left programmed would still fire in the next virtual PMC's run.
+	 */
+	u64 period = (c->exact ? 5 : 25) * c->unit;
 	struct vpmc *v;
 	unsigned int i;
 	u64 r, t0, got, first = 0;
 
 	for (i = 0; i < 3; i++) {
 		v = i ? mk(test, 0, 0, NULL, NULL) :
-			mk(test, 0, 5 * c->unit, ovf_cb, &log);
+			mk(test, 0, period, ovf_cb, &log);
 		c->drv->advance(test, c, c->unit);
 		KUNIT_EXPECT_EQ(test, count_of(test, v), 0);
 		t0 = local_clock();
@@ -457,8 +465,8 @@ static void conf_recreate(struct kunit *test)
 		}
 		vpmc_destroy(v);
 	}
-	/* 4 for the exact drivers; a host that stalled the guest, more. */
-	KUNIT_EXPECT_LE(test, log.calls, div64_u64(first, 5 * c->unit));
+	/* 4 for the exact drivers, 0 for the others unless a stall made more. */
+	KUNIT_EXPECT_LE(test, log.calls, div64_u64(first, period));
 	KUNIT_EXPECT_TRUE(test, log.ordered);
 }
 
