@@ -107,6 +107,39 @@ static void pfm_block_fn(struct callback_head *cb)
 }
 
 /**
+ * pfm_wake_ovfl() - tell readers that PMD @num of @set overflowed
+ * @ctx: the context
+ * @set: the active set
+ * @num: the PMD
+ *
+ * Queues a PFM_MSG_OVFL message (unless PFM_FL_OVFL_NO_MSG), wakes
+ * readers and sends SIGIO; monitoring goes on.
+ *
+ * Context: the overflow callback (hard interrupt, the set's CPU); ctx->lock
+ * held.
+ */
+void pfm_wake_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
+{
+	lockdep_assert_held(&ctx->lock);
+	if (!(ctx->flags & PFM_FL_OVFL_NO_MSG)) {
+		pfarg_msg_t msg = {};
+
+		msg.pfm_ovfl_msg.msg_type = PFM_MSG_OVFL;
+		msg.pfm_ovfl_msg.msg_ovfl_pid = task_tgid_nr(current);
+		msg.pfm_ovfl_msg.msg_ovfl_tid = task_pid_nr(current);
+		msg.pfm_ovfl_msg.msg_active_set = set->id;
+		msg.pfm_ovfl_msg.msg_ovfl_cpu = smp_processor_id();
+		/* Where the thread was in user space; no sample of the kernel. */
+		if (current->mm)
+			msg.pfm_ovfl_msg.msg_ovfl_ip =
+				instruction_pointer(task_pt_regs(current));
+		msg.pfm_ovfl_msg.msg_ovfl_pmds[0] = BIT_ULL(num);
+		pfm_queue_msg(ctx, &msg);
+	}
+	pfm_wake(ctx);
+}
+
+/**
  * pfm_notify_ovfl() - a notifying PMD of @set overflowed: mask, tell
  * @ctx: the context
  * @set: the active set
@@ -125,22 +158,7 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 	lockdep_assert_held(&ctx->lock);
 	WRITE_ONCE(ctx->masked, true);
 	pfm_set_stop(set);
-	if (!(ctx->flags & PFM_FL_OVFL_NO_MSG)) {
-		pfarg_msg_t msg = {};
-
-		msg.pfm_ovfl_msg.msg_type = PFM_MSG_OVFL;
-		msg.pfm_ovfl_msg.msg_ovfl_pid = task_tgid_nr(current);
-		msg.pfm_ovfl_msg.msg_ovfl_tid = task_pid_nr(current);
-		msg.pfm_ovfl_msg.msg_active_set = set->id;
-		msg.pfm_ovfl_msg.msg_ovfl_cpu = smp_processor_id();
-		/* Where the thread was in user space; no sample of the kernel. */
-		if (current->mm)
-			msg.pfm_ovfl_msg.msg_ovfl_ip =
-				instruction_pointer(task_pt_regs(current));
-		msg.pfm_ovfl_msg.msg_ovfl_pmds[0] = BIT_ULL(num);
-		pfm_queue_msg(ctx, &msg);
-	}
-	pfm_wake(ctx);
+	pfm_wake_ovfl(ctx, set, num);
 	/*
 	 * task_work runs on the way back to user space: never for a kernel
 	 * thread (refused at load), and the work would hold the context and

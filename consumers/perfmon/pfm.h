@@ -221,6 +221,7 @@ struct pfm_ctx {
 long pfm_create_context(const struct pfm_dev_create __user *uarg);
 void pfm_ctx_put(struct pfm_ctx *ctx);
 void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num);
+void pfm_wake_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num);
 void pfm_notice(struct vpmc *vpmc, enum vpmc_notice notice, void *priv);
 
 /* regs.c: PMC/PMD access, the virtual PMCs behind them, overflow. */

@@ -231,7 +231,8 @@ static void pfm_pmd_reload(struct pfm_pmd *pmd, u64 count, bool notified)
  * MASK stops the set until pfm_restart() and defers the reloads to it
  * (long reset); otherwise RESET reloads with the short reset values; a
  * format asking for neither leaves the PMD counting on, unarmed. NOTIFY
- * notifies when the PMD asked for it (which masks too).
+ * notifies when the PMD asked for it (which masks too); vpmc's WAKE tells
+ * readers alike, whatever the PMD asked, and masks nothing.
  */
 static void pfm_ovfl_smpl(struct pfm_pmd *pmd, struct vpmc *vpmc, u64 count,
 			  unsigned long resets, bool notify)
@@ -278,6 +279,8 @@ static void pfm_ovfl_smpl(struct pfm_pmd *pmd, struct vpmc *vpmc, u64 count,
 	}
 	if (notify && (ctrl & PFM_OVFL_CTRL_NOTIFY) && !ctx->masked)
 		pfm_notify_ovfl(ctx, set, pmd->num);
+	else if ((ctrl & PFM_OVFL_CTRL_WAKE) && !ctx->masked)
+		pfm_wake_ovfl(ctx, set, pmd->num);
 }
 
 /*

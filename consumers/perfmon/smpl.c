@@ -453,33 +453,53 @@ static const struct vm_operations_struct pfm_smpl_vm_ops = {
 	.close = pfm_smpl_vm_close,
 };
 
+/*
+ * A mapping of the format's control page alone, at its offset: the one
+ * that may be writable, and then only shared (a private one would write
+ * to copies the format never sees).
+ */
+static bool pfm_smpl_is_ctl(const struct pfm_smpl *smpl,
+			    struct vm_area_struct *vma)
+{
+	unsigned int ctl = smpl->fmt->fmt_ctl_page;
+
+	return ctl && ctl < smpl->buf->nr && vma->vm_pgoff == ctl &&
+	       vma_pages(vma) == 1;
+}
+
 /**
- * pfm_smpl_mmap() - map a context's buffer into user space, read-only
+ * pfm_smpl_mmap() - map a context's buffer into user space
  * @ctx: the context
- * @vma: the mapping, at offset 0, at most the buffer's pages long
+ * @vma: the mapping: at offset 0, at most the buffer's pages long, and
+ *	read-only; or the format's control page alone, shared if writable
  *
  * Context: mmap(), mmap_lock held for writing.
- * Return: 0; -EINVAL for a context without a buffer, a writable or shared
- * writable mapping, an offset, or more than the buffer; or
- * vm_insert_page()'s error.
+ * Return: 0; -EINVAL for a context without a buffer, a writable mapping
+ * other than a shared one of the control page, another offset, or more
+ * than the buffer; or vm_insert_page()'s error.
  */
 int pfm_smpl_mmap(struct pfm_ctx *ctx, struct vm_area_struct *vma)
 {
 	unsigned long i, n = vma_pages(vma);
 	struct pfm_smpl_buf *buf;
+	bool ctl;
 	int ret;
 
-	if (!ctx->smpl || vma->vm_flags & VM_WRITE || vma->vm_pgoff)
+	if (!ctx->smpl)
 		return -EINVAL;
 	buf = ctx->smpl->buf;
-	if (n > buf->nr)
+	ctl = pfm_smpl_is_ctl(ctx->smpl, vma);
+	if (!ctl && (vma->vm_flags & VM_WRITE || vma->vm_pgoff || n > buf->nr))
 		return -EINVAL;
-	/* Never writable, not even by mprotect(). */
-	vma->vm_flags &= ~VM_MAYWRITE;
+	if (ctl && vma->vm_flags & VM_WRITE && !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	/* Never writable, not even by mprotect(), but a shared control page. */
+	if (!ctl || !(vma->vm_flags & VM_SHARED))
+		vma->vm_flags &= ~VM_MAYWRITE;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	for (i = 0; i < n; i++) {
 		ret = vm_insert_page(vma, vma->vm_start + i * PAGE_SIZE,
-				     buf->pages[i]);
+				     buf->pages[vma->vm_pgoff + i]);
 		if (ret)
 			return ret;
 	}

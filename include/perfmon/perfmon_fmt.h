@@ -20,6 +20,11 @@ struct module;
 #define PFM_OVFL_CTRL_RESET	0x2	/* reload the PMD and its reset_pmds */
 #define PFM_OVFL_CTRL_MASK	0x4	/* stop monitoring until pfm_restart() */
 #define PFM_OVFL_CTRL_SWITCH	0x8	/* switch sets (deferred while masked) */
+/*
+ * vpmc's own: queue an overflow message, wake readers and send SIGIO, as
+ * a notification does, but leave monitoring running (a ring's watermark).
+ */
+#define PFM_OVFL_CTRL_WAKE	0x10
 
 /* The most PMD values one sample carries. */
 #define PFM_SMPL_MAX_PMDS	32
@@ -75,6 +80,9 @@ struct pfm_ovfl_arg {
  *	PMDs whose reload the mask deferred, with their long reset). Process
  *	context, under the context's lock
  * @fmt_exit: optional; the buffer is about to go (process context)
+ * @fmt_ctl_page: optional; the one page of the buffer (by index, never 0)
+ *	user space may map writable, by itself and shared; 0 for none. The
+ *	format must take what it reads there as untrusted
  * @owner: THIS_MODULE: held while a context uses the format
  * @node: in the list of formats (vpmc_perfmon's)
  * @kobj: /sys/kernel/perfmon/formats/<name> (vpmc_perfmon's)
@@ -89,6 +97,7 @@ struct pfm_smpl_fmt {
 	int (*fmt_handler)(void *buf, struct pfm_ovfl_arg *arg);
 	int (*fmt_restart)(bool is_active, u32 *ovfl_ctrl, void *buf);
 	int (*fmt_exit)(void *buf);
+	unsigned int fmt_ctl_page;
 	struct module *owner;
 	struct list_head node;
 	struct kobject kobj;
