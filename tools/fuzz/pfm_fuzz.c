@@ -50,6 +50,7 @@
 #include <perfmon/perfmon.h>
 #include <perfmon/perfmon_dev.h>
 #include <perfmon/perfmon_dfl_smpl.h>
+#include <perfmon/perfmon_vpmc_ring.h>
 
 #define MAX_WORKERS	16
 #define NFDS		6
@@ -293,11 +294,24 @@ static void op_create(void)
 	sys = flags & PFM_FL_SYSTEM_WIDE;
 	p = ptr(&ctx, sizeof(ctx));
 	/*
-	 * A third with the "default" sampling format: buffers from too small
-	 * to above every cap, arguments of the wrong size, bad pointers.
+	 * A third with a sampling format, "default" or "vpmc-ring": buffers
+	 * from too small to above every cap, arguments of the wrong size,
+	 * reserved words, bad pointers.
 	 */
 	if (below(3)) {
 		fd = pfm_create_context(p, NULL, NULL, 0);
+	} else if (below(2)) {
+		static const uint64_t sizes[] = { 0, 624, 4096, 3 * 4096 + 512, 65536, 1ULL << 40 };
+		struct vpmc_ring_arg arg;
+		size_t len = below(8) ? sizeof(arg) : below(sizeof(arg) + 8);
+
+		memset(&arg, 0, sizeof(arg));
+		arg.data_size = below(4) ? sizes[below(6)] : rnd() % (1 << 20);
+		arg.watermark = below(2) ? 0 : rnd() % (arg.data_size + 2);
+		arg.flags = below(3) ? 0 : below(2) ? VPMC_RING_OVERWRITE : rnd();
+		if (below(8) == 0)
+			fill(&arg, sizeof(arg));
+		fd = pfm_create_context(p, VPMC_RING_NAME, ptr(&arg, sizeof(arg)), len);
 	} else {
 		static const uint64_t sizes[] = { 0, 168, 4096, 3 * 4096 + 512, 65536, 1ULL << 40 };
 		pfm_dfl_smpl_arg_t arg;
@@ -499,18 +513,33 @@ static void op_fd(const char *self)
 		fcntl(fd, F_SETOWN, below(2) ? getpid() : victim(self));
 		break;
 	case 5: {
-		/* The sampling buffer: read it, or ask for too much or to write. */
+		/*
+		 * The sampling buffer: read it, or ask for too much or to write;
+		 * a ring's control page (page 1 alone, shared) may be written:
+		 * any reader position, true or not.
+		 */
 		size_t len = pgsz * (1 + below(4));
+		off_t off = below(10) ? 0 : below(2) ? pgsz : pgsz * below(4);
+		int prot = below(6) ? PROT_READ : PROT_READ | PROT_WRITE;
+		int flags = below(2) ? MAP_SHARED : MAP_PRIVATE;
+		bool ctl;
 
-		m = mmap(NULL, len, below(6) ? PROT_READ : PROT_READ | PROT_WRITE,
-			 below(2) ? MAP_SHARED : MAP_PRIVATE, fd, below(10) ? 0 : pgsz);
+		if (below(3) == 0) {
+			len = pgsz;
+			off = pgsz;
+		}
+		ctl = off == pgsz && len == (size_t)pgsz && flags == MAP_SHARED;
+		m = mmap(NULL, len, prot, flags, fd, off);
 		note(C_MMAP, m == MAP_FAILED ? -1 : 0, false);
 		if (m != MAP_FAILED) {
-			const uint64_t *hdr = m;
+			uint64_t *hdr = m;
 
 			(void)__atomic_load_n(&hdr[below(len / 8)], __ATOMIC_RELAXED);
+			if (ctl && (prot & PROT_WRITE))
+				__atomic_store_n(&hdr[0], below(2) ? rnd() % 8192 : rnd(),
+						 __ATOMIC_RELEASE);
 			if (below(4) == 0)
-				note(C_MMAP, mprotect(m, len, PROT_READ | PROT_WRITE), true);
+				note(C_MMAP, mprotect(m, len, PROT_READ | PROT_WRITE), !ctl);
 			/* Closed before or after its mapping: both keep the buffer. */
 			munmap(m, len);
 		}

@@ -89,6 +89,13 @@ for t in abi self_count attach syswide ovfl_sigio block sets unload_reload errno
 	step "perfmon-$t" "pfm_$t"
 done
 step perfmon-sets_exact pfm_sets_exact 3
+# A sampling format in a module of its own: vpmc-ring, on the format
+# interface only; it cannot be unloaded under a context using it. It stays
+# loaded for the fuzzer.
+step load-ring modload "$M/vpmc_ring.ko"
+step perfmon-smpl_ring pfm_smpl_ring
+step perfmon-formats sh -c 'grep -qx 1.0 /sys/kernel/perfmon/formats/vpmc-ring/version &&
+	grep -qx 1.0 /sys/kernel/perfmon/formats/default/version'
 # The same perfmon2 program, linked with the shared libperfmon.
 [ "$VPMC_ARCH" = x86_64 ] && step perfmon-shared-lib pfm_self_count_dyn
 # make run's comparison with perf stat (tools/tests/pfm-agree.sh).
@@ -113,6 +120,8 @@ step load-fuzz modload "$M/vpmc_fuzz.ko"
 step fuzz-api sh -c "echo ${seed:-1} 20000 4 >/sys/kernel/debug/vpmc_fuzz && cat /sys/kernel/debug/vpmc_fuzz"
 step fuzz-check grep -qx ok /sys/kernel/debug/vpmc/check
 step unload-fuzz modload -r vpmc_fuzz
+step unload-ring modload -r vpmc_ring
+step ring-format-gone test ! -e /sys/kernel/perfmon/formats/vpmc-ring
 # Fault injection (debug kernels: FAIL_FUNCTION, FAILSLAB): each of our
 # allocation sites failed on each creation path, then every fault point of
 # each perfmon2 call in turn, and every 8th of each module's load (from a

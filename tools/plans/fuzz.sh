@@ -18,15 +18,19 @@ STEP_TIMEOUT=$((secs * 2 + 600 + kops / 500))
 # periods on arm64's PMU soft-lock a CPU.
 step load-perf modload "$M/vpmc.ko"
 step load-perfmon modload "$M/vpmc_perfmon.ko"
+step load-ring modload "$M/vpmc_ring.ko"
 step fuzz-perfmon pfm_fuzz -s "$seed" -t "$secs" -w 4 -c
 # Every context is closed: nothing pins the modules, and they go and come.
+step fuzz-unload-ring modload -r vpmc_ring
 step fuzz-unload-perfmon modload -r vpmc_perfmon
 step fuzz-reload-perfmon modload "$M/vpmc_perfmon.ko"
+step fuzz-reload-ring modload "$M/vpmc_ring.ko"
 step fuzz-perfmon-again pfm_fuzz -s "$((seed + 1))" -t "$((secs / 4 + 1))" -w 2
 step load-fuzz modload "$M/vpmc_fuzz.ko"
 step fuzz-api sh -c "echo $seed $kops 4 >/sys/kernel/debug/vpmc_fuzz && cat /sys/kernel/debug/vpmc_fuzz"
 step fuzz-check sh -c 'grep -qx ok /sys/kernel/debug/vpmc/check'
 step unload-fuzz modload -r vpmc_fuzz
+step unload-ring modload -r vpmc_ring
 # Fault injection, every fault point of each module's load too (debug
 # kernels: tools/tests/faultinj.sh).
 if [ "$VPMC_KERNEL" = debug ]; then

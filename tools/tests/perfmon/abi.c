@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include <perfmon/perfmon_dfl_smpl.h>
+#include <perfmon/perfmon_vpmc_ring.h>
 
 #include "pfm_test.h"
 
@@ -114,6 +115,48 @@ OFF(pfm_dfl_smpl_entry_t, set, 34);
 OFF(pfm_dfl_smpl_entry_t, tgid, 36);
 
 static_assert(PFM_DFL_SMPL_VERSION == 0x10000, "default format version 1.0");
+
+/* vpmc's "vpmc-ring" (Documentation/ABI/testing/dev-perfmon). */
+SZ(struct vpmc_ring_arg, 64);
+OFF(struct vpmc_ring_arg, watermark, 8);
+OFF(struct vpmc_ring_arg, flags, 16);
+OFF(struct vpmc_ring_arg, reserved1, 20);
+OFF(struct vpmc_ring_arg, reserved, 24);
+SZ(struct vpmc_ring_hdr, 128);
+OFF(struct vpmc_ring_hdr, flags, 4);
+OFF(struct vpmc_ring_hdr, data_offset, 8);
+OFF(struct vpmc_ring_hdr, data_size, 16);
+OFF(struct vpmc_ring_hdr, ctl_offset, 24);
+OFF(struct vpmc_ring_hdr, watermark, 32);
+OFF(struct vpmc_ring_hdr, data_head, 40);
+OFF(struct vpmc_ring_hdr, data_oldest, 48);
+OFF(struct vpmc_ring_hdr, samples, 56);
+OFF(struct vpmc_ring_hdr, lost, 64);
+OFF(struct vpmc_ring_hdr, lost_pending, 72);
+OFF(struct vpmc_ring_hdr, overwritten, 80);
+OFF(struct vpmc_ring_hdr, bad_tail, 88);
+OFF(struct vpmc_ring_hdr, wakeups, 96);
+OFF(struct vpmc_ring_hdr, tail_seen, 104);
+OFF(struct vpmc_ring_hdr, wake_tail, 112);
+SZ(struct vpmc_ring_ctl, 8);
+SZ(struct vpmc_ring_rec, 8);
+OFF(struct vpmc_ring_rec, size, 2);
+OFF(struct vpmc_ring_rec, reserved, 4);
+SZ(struct vpmc_ring_sample, 56);
+OFF(struct vpmc_ring_sample, ip, 8);
+OFF(struct vpmc_ring_sample, tstamp, 16);
+OFF(struct vpmc_ring_sample, last_reset, 24);
+OFF(struct vpmc_ring_sample, pid, 32);
+OFF(struct vpmc_ring_sample, tgid, 36);
+OFF(struct vpmc_ring_sample, ovfl_pmd, 40);
+OFF(struct vpmc_ring_sample, set, 42);
+OFF(struct vpmc_ring_sample, cpu, 44);
+OFF(struct vpmc_ring_sample, flags, 46);
+OFF(struct vpmc_ring_sample, nr_pmds, 48);
+OFF(struct vpmc_ring_sample, pmds, 56);
+SZ(struct vpmc_ring_lost, 16);
+OFF(struct vpmc_ring_lost, lost, 8);
+static_assert(VPMC_RING_VERSION == 0x10000, "vpmc-ring version 1.0");
 
 static_assert(PFM_PMC_BV == 5 && PFM_PMD_BV == 5, "register bit vectors");
 static_assert(PFM_FL_NOTIFY_BLOCK == 0x01 && PFM_FL_SYSTEM_WIDE == 0x02 &&
