@@ -11,6 +11,8 @@
  *					writer's credentials
  *	start | stop			all of them
  *	destroy				all of them
+ *	spin MS				busy MS ms (at most 1000) in the
+ *					kernel, in ctl_spin()
  * and reads back one line per virtual PMC:
  *	WHERE CONFIG PERIOD COUNT CALLBACKS TIME_ENABLED TIME_RUNNING [STATE]
  * WHERE is the CPU, or t<TID> per thread; STATE is "preempted", "offline"
@@ -28,6 +30,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -148,13 +151,32 @@ static int ctl_each(int (*fn)(struct vpmc *vpmc))
 	return 0;
 }
 
+/*
+ * Busy in this function, in kernel mode, for about @ms of local_clock(): a
+ * known place for kernel-mode samples to land (tools/tests/perfmon/
+ * smpl_dfl.c finds it in /proc/kallsyms). The clock is read only every
+ * 2^18 relaxes: under TCG a read of arm64's counter is an I/O access that
+ * costs as much as thousands of instructions, and with a read every 1024
+ * the samples of debug arm64 landed in sched_clock() (86% of them).
+ */
+static noinline void ctl_spin(unsigned int ms)
+{
+	u64 end = local_clock() + (u64)ms * NSEC_PER_MSEC;
+	unsigned int i;
+
+	do {
+		for (i = 0; i < (1U << 18); i++)
+			cpu_relax();
+	} while (local_clock() < end);
+}
+
 static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 			 size_t len, loff_t *ppos)
 {
 	char buf[96], opt[16] = "";
 	long long config, period = 0;
 	int cpu, n, ret;
-	unsigned int flags;
+	unsigned int flags, ms;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -162,6 +184,12 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[len] = '\0';
 	strim(buf);
+	if (str_has_prefix(buf, "spin ")) {
+		if (kstrtouint(buf + 5, 10, &ms) || ms > 1000)
+			return -EINVAL;
+		ctl_spin(ms);
+		return len;
+	}
 	mutex_lock(&ctl_mutex);
 	if (!strcmp(buf, "start")) {
 		ret = ctl_each(vpmc_start);

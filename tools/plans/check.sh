@@ -38,6 +38,17 @@ step sysfs-sim-2-0-32 pmu_desc sim 2 0 32
 step unload-sim-2-0-32 modload -r vpmc
 step unload-twice modload -e ENOENT -r vpmc
 
+# Sampling counted exactly: perfmon and both formats on the simulated PMU,
+# whose events the test makes (debugfs vpmc/sim_inject), no throttling.
+step load-sim-sampling modload "$M/vpmc.ko" backend=sim sim_gp=4 sim_fixed=0 sim_width=48 \
+	overflow_max_percent=0
+step load-sim-perfmon modload "$M/vpmc_perfmon.ko"
+step load-sim-ring modload "$M/vpmc_ring.ko"
+step perfmon-smpl_exact pfm_smpl_exact
+step unload-sim-ring modload -r vpmc_ring
+step unload-sim-perfmon modload -r vpmc_perfmon
+step unload-sim-sampling modload -r vpmc
+
 # Backends. There is no architectural perfmon in these guests (TCG has no
 # x86 PMU; arm64 is not x86): backend=x86 says so and fails, auto says it
 # falls back to perf.

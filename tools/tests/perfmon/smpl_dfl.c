@@ -10,6 +10,9 @@
  *    entry names this thread and process, PMD 0, set 0, the reset value,
  *    a CPU; time and PMD 1 go up; at least 95% of the IPs are in the
  *    function, in user mode (the event counts user mode only);
+ *  - kernel mode: the same in kernel mode only while vpmc_ctl.ko spins in
+ *    ctl_spin() for the program: 95% of the IPs in that function, as
+ *    /proc/kallsyms places it;
  *  - full: a buffer with room for exactly FULL entries holds FULL after
  *    FULL overflows, counts one overflow, queues one PFM_MSG_OVFL and
  *    stops counting (PMD 1 stands still); pfm_restart() empties it and
@@ -96,23 +99,31 @@ static int smpl_ctx(uint64_t buf_size)
 	return fd;
 }
 
-/* PMD 0 samples every PERIOD events, recording PMD 1; loaded on us. */
-static void smpl_setup(int fd)
+/*
+ * PMD 0 samples every @period events in @plm's mode (PFM_USR or PFM_OS),
+ * recording PMD 1; loaded on us.
+ */
+static void smpl_setup_plm(int fd, uint64_t plm, uint64_t period)
 {
 	pfarg_pmd_t pmd[2];
 
-	OK(pfm_pmc(fd, 0, 0, PFM_EVENT | PFM_USR));
-	OK(pfm_pmc(fd, 0, 1, PFM_EVENT | PFM_USR));
+	OK(pfm_pmc(fd, 0, 0, PFM_EVENT | plm));
+	OK(pfm_pmc(fd, 0, 1, PFM_EVENT | plm));
 	memset(pmd, 0, sizeof(pmd));
 	pmd[0].reg_num = 0;
 	pmd[0].reg_flags = PFM_REGFL_OVFL_NOTIFY;
-	pmd[0].reg_value = -PERIOD;
-	pmd[0].reg_long_reset = -PERIOD;
-	pmd[0].reg_short_reset = -PERIOD;
+	pmd[0].reg_value = -period;
+	pmd[0].reg_long_reset = -period;
+	pmd[0].reg_short_reset = -period;
 	pmd[0].reg_smpl_pmds[0] = 1ULL << 1;
 	pmd[1].reg_num = 1;
 	OK(pfm_write_pmds(fd, pmd, 2));
 	OK(pfm_load(fd, pfm_gettid(), 0));
+}
+
+static void smpl_setup(int fd)
+{
+	smpl_setup_plm(fd, PFM_USR, PERIOD);
 }
 
 static const pfm_dfl_smpl_hdr_t *smpl_map(int fd, size_t size)
@@ -186,6 +197,81 @@ static void self_sampling(void)
 	close(fd);
 }
 
+/* [*start, *end) of the kernel function @name: from /proc/kallsyms. */
+static bool ksym_range(const char *name, uint64_t *start, uint64_t *end)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	unsigned long long a;
+	char line[256], sym[128];
+
+	*start = 0;
+	*end = ~0ULL;
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%llx %*s %127s", &a, sym) == 2 && a &&
+		    !strncmp(sym, name, strlen(name)) &&
+		    (sym[strlen(name)] == 0 || sym[strlen(name)] == '.'))
+			*start = a;
+	rewind(f);
+	while (*start && fgets(line, sizeof(line), f)) {
+		a = strtoull(line, NULL, 16);
+		if (a > *start && a < *end)
+			*end = a;
+	}
+	fclose(f);
+	return *start && *end != ~0ULL;
+}
+
+/*
+ * Kernel mode: while vpmc_ctl.ko spins in ctl_spin() for us (a write to
+ * its debugfs file), samples of kernel-mode events land there.
+ */
+static void kernel_sampling(void)
+{
+	const char *spin = "/sys/kernel/debug/vpmc_ctl";
+	uint64_t start, end, in = 0, i, give_up;
+	size_t size = 64 * 1024;
+	const pfm_dfl_smpl_hdr_t *hdr;
+	const pfm_dfl_smpl_entry_t *e;
+	int fd, ctl;
+
+	ctl = open(spin, O_WRONLY);
+	if (ctl < 0 || !ksym_range("ctl_spin", &start, &end)) {
+		printf("skip kernel-mode samples: no %s or ctl_spin in /proc/kallsyms\n", spin);
+		if (ctl >= 0)
+			close(ctl);
+		return;
+	}
+	fd = smpl_ctx(size);
+	pfm_pin(0);
+	smpl_setup_plm(fd, PFM_OS, PERIOD);
+	hdr = smpl_map(fd, size);
+	give_up = pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL;
+	OK(pfm_start(fd, NULL));
+	while (hdr_get(&hdr->hdr_count) < ENTRIES && !hdr_get(&hdr->hdr_overflows)) {
+		CHECK(write(ctl, "spin 100", 8) == 8, "spin: %s", strerror(errno));
+		CHECK(pfm_ns(CLOCK_MONOTONIC) < give_up, "%llu kernel samples after 300 s",
+		      (unsigned long long)hdr->hdr_count);
+	}
+	OK(pfm_stop(fd));
+	e = (const void *)(hdr + 1);
+	for (i = 0; i < hdr->hdr_count; i++, e = (const void *)((const char *)e + ENTRY)) {
+		CHECK(e->pid == (uint32_t)pfm_gettid(), "entry %llu: pid %u",
+		      (unsigned long long)i, e->pid);
+		in += e->ip >= start && e->ip < end;
+	}
+	printf("kernel: %llu samples, %llu (%.1f%%) in ctl_spin() [%#llx, %#llx)\n",
+	       (unsigned long long)hdr->hdr_count, (unsigned long long)in,
+	       100.0 * in / hdr->hdr_count, (unsigned long long)start,
+	       (unsigned long long)end);
+	CHECK(in * 100 >= hdr->hdr_count * 95, "only %llu of %llu IPs in ctl_spin()",
+	      (unsigned long long)in, (unsigned long long)hdr->hdr_count);
+	munmap((void *)hdr, size);
+	close(fd);
+	close(ctl);
+}
+
 static void full_restart(void)
 {
 	/* Room for exactly FULL entries: the last one fits the largest. */
@@ -214,11 +300,18 @@ static void full_restart(void)
 	pfm_spin(20000000);
 	CHECK(pfm_get(fd, 0, 1) == pmd1, "PMD 1 counted while masked");
 	CHECK(hdr->hdr_count == FULL && hdr->hdr_overflows == 1, "a sample while masked");
+	/*
+	 * Stopped first: a restart of a started context samples again at
+	 * once, and a busy host may delay this thread past a period between
+	 * the restart and the look at the header.
+	 */
+	OK(pfm_stop(fd));
 	OK(pfm_restart(fd));
 	CHECK(hdr->hdr_count == 0 && hdr->hdr_cur_offs == sizeof(*hdr) &&
 	      hdr->hdr_overflows == 1, "after restart: %llu entries at %llu, %llu overflows",
 	      (unsigned long long)hdr->hdr_count, (unsigned long long)hdr->hdr_cur_offs,
 	      (unsigned long long)hdr->hdr_overflows);
+	OK(pfm_start(fd, NULL));
 	spin_until(hdr, 1, 1, pfm_ns(CLOCK_MONOTONIC) + 300000000000ULL);
 	CHECK(hdr->hdr_count >= 1 || hdr->hdr_overflows > 1, "no sample after the restart");
 	OK(pfm_stop(fd));
@@ -314,6 +407,7 @@ int main(void)
 	CHECK(access("/sys/kernel/perfmon/formats/default/version", R_OK) == 0,
 	      "/sys/kernel/perfmon/formats/default/version: %s", strerror(errno));
 	self_sampling();
+	kernel_sampling();
 	full_restart();
 	refusals();
 	memlock();
