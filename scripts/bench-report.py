@@ -45,6 +45,11 @@ BENCHES = [
      lambda v, p: v / p, "<= 0.25", lambda r: r <= 0.25),
     ("B8t", "bytes per per-thread counter (+thread state): vpmc / perf", "tmem",
      lambda v, p: v / p, "<= 0.25", lambda r: r <= 0.25),
+    ("B10", "kernel insns per sample (arm64): vpmc \"default\" / perf's ring", "smpl",
+     lambda v, p: v / p, "<= 1.0", lambda r: r <= 1.0),
+    # perf's losses are in the perf column: the target is vpmc-ring's own.
+    ("B10l", "samples lost, 10000/s, 1 MiB, read every 100 ms: vpmc-ring", "smpl_lost",
+     lambda v, p: v, "== 0", lambda r: r == 0),
 ]
 B5_N = [1, 10, 100, 1000, 10000]
 # B5 on the sim PMU (x86_64 guest) and on arm64's cycles (icount guest).
@@ -118,7 +123,7 @@ def main():
     dat = outdir / "bench.dat"
     with open(dat, "w") as f:
         for r in rows:
-            if r[4] != "n/a" and not r[0].startswith("B6") and r[8] != "info":
+            if r[4] != "n/a" and not r[0].startswith(("B6", "B10l")) and r[8] != "info":
                 t = float(re.sub(r"[^0-9.]", "", r[7]))
                 f.write(f"{r[0]} {r[4]} {t}\n")
     script = f"""

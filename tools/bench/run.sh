@@ -4,8 +4,8 @@
 # vpmc_bench.ko's debugfs file, user-space ones as programs) and print one
 # "VPMC-BENCH NAME vpmc=X perf=Y unit=U" line per measurement; full runs
 # REPS (default 7) repetitions at full size, smoke one small one.
-# Needs vpmc.ko on the perf backend, vpmc_perfmon.ko and vpmc_bench.ko
-# (on arm64 only the first and the last).
+# Needs vpmc.ko on the perf backend, vpmc_perfmon.ko and vpmc_bench.ko,
+# on arm64 also vpmc_ring.ko.
 set -e
 ctl=/sys/kernel/debug/vpmc_bench
 clock=0x0100000000000000	# perf's software cpu-clock
@@ -38,6 +38,9 @@ if [ "$(uname -m)" = aarch64 ]; then
 			b hwovf$n $((300000000 / k)) 0x11
 		done
 		b hwshare $((20000000 / k))
+		# B10 and B10l: sampling against perf's ring (tools/bench/smpl.c).
+		bench_smpl cost $((200000000 / k)) | sed '/^#/!s/^/VPMC-BENCH /'
+		bench_smpl lost $((2 / k + 1)) | sed '/^#/!s/^/VPMC-BENCH /'
 		r=$((r + 1))
 	done
 	echo "$old" >$ovfmax
