@@ -6,6 +6,7 @@
  * events made to happen, so that user-space tests count exactly.
  * Documentation/ABI/testing/debugfs-vpmc describes them.
  */
+#include <linux/bits.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -47,7 +48,7 @@ DEFINE_SHOW_ATTRIBUTE(check);
  * so samples carry a user-mode IP of the writer. EINVAL for anything else,
  * a CPU that is not online, or more than SIM_INJECT_MAX events.
  */
-#define SIM_INJECT_MAX	(1ULL << 24)
+#define SIM_INJECT_MAX	BIT_ULL(24)
 
 static ssize_t sim_inject_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
