@@ -224,20 +224,24 @@ void pfm_notify_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num)
 void pfm_wake_ovfl(struct pfm_ctx *ctx, struct pfm_set *set, unsigned int num);
 void pfm_notice(struct vpmc *vpmc, enum vpmc_notice notice, void *priv);
 
-/* regs.c: PMC/PMD access, the virtual PMCs behind them, overflow. */
+/* regs.c: the PMC and PMD calls. */
 int pfm_write_pmcs(struct pfm_ctx *ctx, void __user *uptr, int count);
 int pfm_write_pmds(struct pfm_ctx *ctx, void __user *uptr, int count);
 int pfm_read_pmds(struct pfm_ctx *ctx, void __user *uptr, int count);
+void pfm_regs_init(void);
+extern u64 pfm_pmc_rsvd;
+
+/* pmd.c: the virtual PMCs behind PMDs, their values, overflow. */
 int pfm_set_attach(struct pfm_set *set);
 void pfm_set_detach(struct pfm_set *set);
 void pfm_set_stop(struct pfm_set *set);
 void pfm_set_swap(struct pfm_ctx *ctx, struct pfm_set *stop,
 		  struct pfm_set *start);
-void pfm_regs_init(void);
+u64 pfm_pmd_get(struct pfm_pmd *pmd);
 void pfm_pmd_put(struct pfm_pmd *pmd, u64 value);
+int pfm_pmd_rebind(struct pfm_pmd *pmd, u64 config);
 void pfm_pmd_reset_long(struct pfm_pmd *pmd);
 u64 pfm_pmd_value_local(struct pfm_pmd *pmd);
-extern u64 pfm_pmc_rsvd;
 
 /* sets.c: event sets and their multiplexing. */
 struct pfm_set *pfm_set_find(struct pfm_ctx *ctx, u16 id);
