@@ -17,8 +17,8 @@
  *    counts never exceed the reference, come within 1% of it (less what
  *    the child ran between the two starts and the two stops) or of the
  *    child's CPU time as it publishes it; the two PMDs of each set agree
- *    within 3% (a context switch's skew, below). One set alone, no
- *    switching, runs first as a baseline;
+ *    within 1% on arm64, 3% on x86_64 (a context switch's skew, below).
+ *    One set alone, no switching, runs first as a baseline;
  *  - system-wide, on CPU 1 with the child pinned there: every read of the
  *    four PMDs while the sets switch (each 5 ms) has the two PMDs of each
  *    set agree within 1% (plus what the read itself took) and no count
@@ -41,9 +41,11 @@
 /* perf's cycles: the cycle counter, 64-bit, so no wrap interrupt. */
 #define OTHER_EV	0x0200000000000000ULL
 #define OTHER_NAME	"cycles"
+#define THREAD_SKEW(k)	0ULL
 #else
 #define OTHER_EV	CLOCK_EV
 #define OTHER_NAME	"cpu-clock"
+#define THREAD_SKEW(k)	(2 * (k) / 100)
 #endif
 #define RUNS		20
 #define CPU		1
@@ -261,10 +263,11 @@ static void per_thread(unsigned long long timeout)
 	 * other and puts them back in the same order, each bringing the
 	 * counter up to date: on a debug kernel under TCG the earlier PMD
 	 * of set 0 was seen up to 1.7% ahead at 1 ms switching (the worker
-	 * preempting the child at every switch). 3% here; that skew is
-	 * core's, not the sets'.
+	 * preempting the child at every switch). 3% there; that skew is
+	 * core's, not the sets'. On arm64 (cycles and cpu-clock) the pair
+	 * stayed within 0.12% over 54 rounds on a busy host: 1%, no slack.
 	 */
-	agree("per thread", v, 2 * v[0] / 100);
+	agree("per thread", v, THREAD_SKEW(v[0]));
 	OK(pfm_unload_context(fd));
 	close(fd);
 	reap(child);
